@@ -1,0 +1,222 @@
+"""Core tables: organisation, staff, audit log, API tokens, calendar overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class OrgUnitKind(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City branch")
+    COUNTY = "county", _("County/district branch")
+    OUTLET = "outlet", _("Outlet")
+
+
+# Which kind of unit may hang under which.
+ALLOWED_PARENT_KIND = {
+    OrgUnitKind.OPERATOR: None,
+    OrgUnitKind.PROVINCE: OrgUnitKind.OPERATOR,
+    OrgUnitKind.CITY: OrgUnitKind.PROVINCE,
+    OrgUnitKind.COUNTY: OrgUnitKind.CITY,
+    OrgUnitKind.OUTLET: OrgUnitKind.COUNTY,
+}
+
+
+class OrgUnit(models.Model):
+    """A node of the operator's tree: operator → province → city → county → outlet.
+
+    ``path`` is a materialised path of codes (``/op/sx/ty/xd/``) so that "this unit
+    and everything below it" is one indexed prefix match.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=OrgUnitKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent"),
+    )
+    path = models.CharField(max_length=400, unique=True, editable=False)
+    # Set on county units and inherited by outlets; empty above county level.
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        indexes = [models.Index(fields=["path"], name="orgunit_path_idx",
+                                opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="county") | ~models.Q(area=""),
+                name="orgunit_county_has_area",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def is_within(self, other: OrgUnit) -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+
+class User(AbstractUser):
+    """A staff member or integrator. Roles are groups (see ``core.roles``)."""
+
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        verbose_name=_("organisation unit"),
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_names(self) -> set[str]:
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+
+class Channel(models.TextChoices):
+    CONSOLE = "console", _("Staff console")
+    API = "api", _("API")
+    CLI = "cli", _("Command line")
+    SELF_SERVICE = "self_service", _("Self-service hall")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when, from which channel. Append-only."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    channel = models.CharField(_("channel"), max_length=15, choices=Channel.choices)
+    action = models.CharField(_("action"), max_length=60)
+    target_type = models.CharField(_("record type"), max_length=60)
+    target_id = models.CharField(_("record"), max_length=64)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the TMF API. Only a hash of the secret is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class HolidayNotice(models.Model):
+    """A year's State Council holiday notice, entered by staff.
+
+    A year that ``chinesecalendar`` does not cover counts as covered once its
+    notice is entered; the notice's days are ``CalendarDay`` rows.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class CalendarDay(models.Model):
+    """An override of one day: a holiday or an adjusted working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    notice = models.ForeignKey(HolidayNotice, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="days", verbose_name=_("notice"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'working' if self.is_working_day else 'holiday'}"

@@ -1,0 +1,67 @@
+"""Reads of the core app that carry a rule: branch scoping, token lookup."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from telcodesk.core.models import ApiToken, OrgUnit, User
+from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
+from telcodesk.core.services import TOKEN_PREFIX, hash_token
+
+
+def scope_q(user: User, field: str = "org_unit") -> Q:
+    """A filter limiting any queryset to rows whose ``field`` lies in the user's subtree.
+
+    Superusers see everything. A staff member without a unit sees nothing.
+    Every selector that returns customer data goes through this.
+    """
+    if user.is_superuser:
+        return Q()
+    unit = user.org_unit
+    if unit is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def visible_org_units(user: User) -> QuerySet[OrgUnit]:
+    """Units the user may see and pick: their own and those below it."""
+    return OrgUnit.objects.filter(_unit_q(user))
+
+
+def _unit_q(user: User) -> Q:
+    if user.is_superuser:
+        return Q()
+    if user.org_unit is None:
+        return Q(pk__in=[])
+    return Q(path__startswith=user.org_unit.path)
+
+
+def org_unit_by_code(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(code=code).first()
+
+
+def may_see_full_numbers(user: User) -> bool:
+    return user.is_superuser or user.has_role(*FULL_NUMBER_ROLES)
+
+
+def may_edit_calendar(user: User) -> bool:
+    return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
+
+
+def active_token(raw: str) -> ApiToken | None:
+    """The live token matching a presented bearer secret, with its user."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    return (
+        ApiToken.objects.select_related("user", "user__org_unit")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def tokens_visible_to(user: User) -> QuerySet[ApiToken]:
+    """Administrators see every token of their subtree; others only their own."""
+    tokens = ApiToken.objects.select_related("user")
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
+        return tokens.filter(scope_q(user, field="user__org_unit") | Q(user=user))
+    return tokens.filter(user=user)

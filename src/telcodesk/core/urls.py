@@ -1,0 +1,5 @@
+"""Console pages of the core app (API tokens, working calendar)."""
+
+from django.urls import URLPattern
+
+console_patterns: list[URLPattern] = []

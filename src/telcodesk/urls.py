@@ -1,0 +1,29 @@
+"""Top-level URL map.
+
+- ``/``            landing page (web)
+- ``/console/``    staff console; each app contributes its ``console_patterns``
+- ``/tmf-api/``    TMF Open API (one django-ninja API, one router per specification)
+- ``/admin/``      Django admin for reference data
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from telcodesk.api import api
+from telcodesk.core import urls as core_urls
+from telcodesk.customers import urls as customer_urls
+from telcodesk.web import urls as web_urls
+
+console_patterns = [
+    *web_urls.console_patterns,
+    *core_urls.console_patterns,
+    *customer_urls.console_patterns,
+]
+
+urlpatterns = [
+    path("", include(web_urls.public_patterns)),
+    path("console/", include((console_patterns, "console"))),
+    path("tmf-api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
