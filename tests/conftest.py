@@ -59,3 +59,65 @@ def make_staff(db, now):
                                roles=roles or [Role.COUNTER_CLERK], is_superuser=superuser)
 
     return make
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """A brand-new empty database of the same engine as this run, for child processes.
+
+    SQLite runs get a temporary file; PostgreSQL runs get a temporary database
+    created here and dropped afterwards. Child processes never touch the test
+    database of the run itself.
+    """
+    import os
+    import uuid
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"telcodesk_fresh_{uuid.uuid4().hex[:12]}"
+    user = params.get("USER") or os.environ.get("USER", "postgres")
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    password = params.get("PASSWORD") or ""
+    admin = psycopg.connect(dbname="postgres", user=user, host=host, port=port,
+                            password=password or None, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    try:
+        yield f"postgres://{auth}{host}:{port}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def run_cli(tmp_path, fresh_database_url):
+    """Run ``telcodesk ARGS`` in a child process on a fresh database."""
+    import os
+    import subprocess
+    import sys
+
+    base_env = dict(os.environ)
+    base_env.update({"DATABASE_URL": fresh_database_url,
+                     "TELCODESK_VAR_DIR": str(tmp_path / "var")})
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "telcodesk.cli", *args], input=input,
+                              capture_output=True, text=True, env={**base_env, **(env or {})},
+                              timeout=timeout, check=False)
+
+    def spawn(*args: str, **popen_kwargs) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "telcodesk.cli", *args],
+                                env={**base_env, **popen_kwargs.pop("env", {})}, text=True,
+                                **popen_kwargs)
+
+    run.spawn = spawn  # type: ignore[attr-defined]
+    run.database_url = fresh_database_url  # type: ignore[attr-defined]
+    return run

@@ -220,3 +220,27 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'working' if self.is_working_day else 'holiday'}"
+
+
+class ScheduledJob(models.Model):
+    """A periodic job of the clock process, claimed by a conditional update.
+
+    Each clock pass tries ``UPDATE ... SET next_run_at = <next> WHERE name = <job>
+    AND next_run_at <= <now>``; only the process whose update changed exactly one
+    row runs the job, so two clocks running side by side never run it twice.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_result = models.CharField(_("last result"), max_length=300, blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

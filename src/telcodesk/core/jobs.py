@@ -1,0 +1,30 @@
+"""Housekeeping jobs of the core app, run by the clock process."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.sessions.models import Session
+
+from telcodesk.core.scheduler import Job, register
+
+FINISHED_TASK_RETENTION = dt.timedelta(days=14)
+
+
+def clear_expired_sessions(now: dt.datetime) -> str:
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return f"{deleted} expired sessions removed"
+
+
+def prune_finished_tasks(now: dt.datetime) -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _ = DBTaskResult.objects.filter(
+        finished_at__lt=now - FINISHED_TASK_RETENTION
+    ).delete()
+    return f"{deleted} finished task results pruned"
+
+
+def register_core_jobs() -> None:
+    register(Job("core.clear_expired_sessions", dt.timedelta(hours=1), clear_expired_sessions))
+    register(Job("core.prune_finished_tasks", dt.timedelta(hours=6), prune_finished_tasks))
