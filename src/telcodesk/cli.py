@@ -271,12 +271,15 @@ def calendar_add_working_days(start: str, days: int) -> None:
     setup_django()
     from telcodesk.core.calendar import load_calendar
 
+    as_instant = "T" in start or " " in start.strip()
+    instant = parse_instant(start) if as_instant else None
+    day = None if as_instant else parse_date(start)
     with clear_errors():
         cal = load_calendar()
-        if "T" in start or " " in start.strip():
-            click.echo(cal.add_working_time(parse_instant(start), days).isoformat())
-        else:
-            click.echo(cal.add_working_days(parse_date(start), days).isoformat())
+        if instant is not None:
+            click.echo(cal.add_working_time(instant, days).isoformat())
+        elif day is not None:
+            click.echo(cal.add_working_days(day, days).isoformat())
 
 
 @calendar.command("working-days-between")
@@ -287,9 +290,9 @@ def calendar_working_days_between(start: str, end: str) -> None:
     setup_django()
     from telcodesk.core.calendar import load_calendar
 
+    first, last = parse_instant(start), parse_instant(end)
     with clear_errors():
-        cal = load_calendar()
-        value = cal.working_days_between(parse_instant(start), parse_instant(end))
+        value = load_calendar().working_days_between(first, last)
         click.echo(f"{value:.4f}".rstrip("0").rstrip("."))
 
 
@@ -300,8 +303,9 @@ def calendar_is_working_day(day: str) -> None:
     setup_django()
     from telcodesk.core.calendar import load_calendar
 
+    date = parse_date(day)
     with clear_errors():
-        working = load_calendar().is_working_day(parse_date(day))
+        working = load_calendar().is_working_day(date)
         click.echo("working day" if working else "day off")
 
 
