@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the TMF API docs page from local static files (CSP: no CDN)
     "telcodesk.core",
     "telcodesk.customers",
     "telcodesk.web",
@@ -199,6 +200,7 @@ TELCODESK_WORKING_HOURS = os.environ.get("TELCODESK_WORKING_HOURS", "08:30-17:30
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from telcodesk.core.models import ApiToken, OrgUnit, User
+from telcodesk.core.models import ApiToken, AuditEntry, OrgUnit, User
 from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
 from telcodesk.core.services import TOKEN_PREFIX, hash_token
 
@@ -65,3 +65,15 @@ def tokens_visible_to(user: User) -> QuerySet[ApiToken]:
     if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
         return tokens.filter(scope_q(user, field="user__org_unit") | Q(user=user))
     return tokens.filter(user=user)
+
+
+def audit_trail(*, target_type: str, target_id: object, limit: int = 10) -> list[AuditEntry]:
+    """The latest audit entries about one record, newest first.
+
+    No scoping here: the caller has already fetched the record through a scoped
+    selector, which is what entitles the viewer to its history.
+    """
+    return list(
+        AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id))
+        .order_by("-at", "-id")[:limit]
+    )

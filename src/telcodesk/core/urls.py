@@ -1,5 +1,17 @@
 """Console pages of the core app (API tokens, working calendar)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-console_patterns: list[URLPattern] = []
+from telcodesk.core import views_calendar, views_tokens
+
+console_patterns: list[URLPattern] = [
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/new/", views_tokens.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/notices/new/", views_calendar.calendar_notice_add,
+         name="calendar_notice_add"),
+    path("calendar/days/set/", views_calendar.calendar_day_set, name="calendar_day_set"),
+    path("calendar/days/remove/", views_calendar.calendar_day_remove,
+         name="calendar_day_remove"),
+]

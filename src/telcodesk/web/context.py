@@ -1,13 +1,71 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: version and the console navigation.
+
+``NAV_ITEMS`` lists the console's sections. An item is shown when its URL name
+resolves (an app that is not built yet is skipped) and, if it has one, its
+predicate accepts the signed-in user. Apps add their section here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 import telcodesk
+from telcodesk.core.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    allowed: Callable[[User], bool] | None = None
+    description: str | Promise = ""
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("console:customers", _("Customers"), None,
+            _("Find a customer by name, customer number or phone number.")),
+    NavItem("console:calendar", _("Working calendar"), None,
+            _("Statutory holidays, adjusted working days and local overrides.")),
+    NavItem("console:tokens", _("API tokens"), None,
+            _("Bearer tokens for the TMF Open API.")),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str | Promise
+    description: str | Promise
+    active: bool
+
+
+def nav_links(request: HttpRequest) -> list[NavLink]:
+    """The console sections the signed-in user may open, in menu order."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    links = []
+    for item in NAV_ITEMS:
+        if item.allowed is not None and not item.allowed(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url != "/console/" and request.path.startswith(url))
+        links.append(NavLink(url, item.label, item.description, active))
+    return links
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"telcodesk_version": telcodesk.__version__}
+    return {
+        "telcodesk_version": telcodesk.__version__,
+        "nav_links": nav_links(request),
+    }

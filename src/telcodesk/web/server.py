@@ -21,6 +21,10 @@ class TelcodeskServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        # Gunicorn 24+ opens a management socket in the user's home by default;
+        # two servers on one machine would fight over it, and we do not use it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Any:
         from telcodesk.wsgi import application

@@ -1,0 +1,607 @@
+"""Helpers shared by every TMF Open API resource.
+
+A resource module (``<app>/api.py``) stays thin: it reads the request through
+these helpers, calls selectors and services, and answers with these helpers.
+
+- ``TmfError`` and ``error_response``: the TMF ``Error`` body
+  (``code``, ``reason``, ``message``, ``status``); ``install_error_handlers``
+  maps every exception the API can raise to it.
+- ``TmfNinjaAPI``: a ``NinjaAPI`` whose "method not allowed" and "no such path"
+  answers are TMF errors too.
+- ``parse_paging`` / ``collection_response``: ``offset`` and ``limit``,
+  ``X-Total-Count`` and ``X-Result-Count``.
+- ``parse_fields`` / ``select_fields``: ``fields=`` selection of first-level
+  attributes.
+- ``FilterSet``: declarative attribute filters (``engagedParty.id=...``) mapped
+  to ORM lookups; an unknown query parameter is refused.
+- ``read_json`` / ``read_merge_patch`` / ``validate_body``: request bodies, their
+  content type and their schema.
+- ``merge_patch``: RFC 7386 JSON merge patch.
+- ``href_base``, ``resource_href``, ``created_response``, ``tmf_datetime``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import pydantic
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from telcodesk.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+JSON_CONTENT_TYPE = "application/json"
+MERGE_PATCH_CONTENT_TYPE = "application/merge-patch+json"
+
+# Query parameters every collection understands besides its attribute filters.
+RESERVED_PARAMETERS = frozenset({"fields", "offset", "limit"})
+# Attributes kept whatever ``fields=`` asks for.
+ALWAYS_KEPT = ("id", "href", "@type")
+
+
+# --- errors ---------------------------------------------------------------------
+
+
+class TmfErrorCode(StrEnum):
+    """``code`` of the TMF Error body for failures detected by the API layer itself.
+
+    Domain errors keep their own codes (``DomainError.code``).
+    """
+
+    BAD_REQUEST = "bad_request"
+    INVALID_BODY = "invalid_body"
+    INVALID_PARAMETER = "invalid_parameter"
+    UNKNOWN_FILTER = "unknown_filter"
+    UNKNOWN_FIELD = "unknown_field"
+    NOT_PATCHABLE = "not_patchable"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    CONFLICT = "conflict"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    INTERNAL_ERROR = "internal_error"
+
+
+class TmfError(DomainError):
+    """An error found while reading a request: bad parameter, body, media type..."""
+
+    def __init__(self, code: str, message: str, *, status: int = 400) -> None:
+        super().__init__(code, message)
+        self.http_status = status
+
+
+def error_body(
+    *, status: int, code: str, message: str, reason: str | None = None
+) -> dict[str, str]:
+    """The TMF ``Error`` object. ``reason`` defaults to the HTTP reason phrase."""
+    return {
+        "code": str(code),
+        "reason": reason or _reason_phrase(status),
+        "message": message,
+        "status": str(status),
+        "@type": "Error",
+    }
+
+
+def error_response(
+    *, status: int, code: str, message: str, reason: str | None = None
+) -> HttpResponse:
+    return json_response(error_body(status=status, code=code, message=message, reason=reason),
+                         status=status)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def json_response(data: Any, *, status: int = 200) -> HttpResponse:
+    """A JSON response (``application/json``), any JSON-able value including lists."""
+    return HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
+        status=status,
+        content_type=f"{JSON_CONTENT_TYPE}; charset=utf-8",
+    )
+
+
+def _validation_message(errors: Iterable[Mapping[str, Any]], *, skip_source: bool) -> str:
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ())]
+        if skip_source and loc and loc[0] in {"query", "path", "body", "header", "cookie"}:
+            source, loc = loc[0], loc[1:]
+            if source == "body" and loc and loc[0] in {"payload", "data", "body"}:
+                loc = loc[1:]
+        name = ".".join(loc) or "body"
+        parts.append(f"{name}: {error.get('msg', 'invalid value')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Answer every failure of ``api`` with the TMF Error body."""
+
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return error_response(status=exc.http_status, code=exc.code, message=exc.message)
+
+    def ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return error_response(status=400, code=TmfErrorCode.INVALID_PARAMETER,
+                              message=_validation_message(exc.errors, skip_source=True))
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        detail = str(exc) if isinstance(exc, DomainError) else ""
+        return error_response(status=404, code=TmfErrorCode.NOT_FOUND,
+                              message=detail or "no such resource")
+
+    def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = exc.message if exc.message != "Unauthorized" else (
+            "authentication required: send 'Authorization: Bearer <token>'"
+        )
+        response = error_response(status=401, code=TmfErrorCode.UNAUTHORIZED, message=message)
+        response["WWW-Authenticate"] = 'Bearer realm="tmf-api"'
+        return response
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {
+            400: TmfErrorCode.BAD_REQUEST,
+            403: TmfErrorCode.FORBIDDEN,
+            404: TmfErrorCode.NOT_FOUND,
+            405: TmfErrorCode.METHOD_NOT_ALLOWED,
+            409: TmfErrorCode.CONFLICT,
+            415: TmfErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            429: TmfErrorCode.TOO_MANY_REQUESTS,
+        }.get(exc.status_code, TmfErrorCode.BAD_REQUEST)
+        return error_response(status=exc.status_code, code=code, message=exc.message)
+
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error_response(status=403, code=TmfErrorCode.FORBIDDEN,
+                              message=str(exc) or "you may not do this")
+
+    def internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("TMF API failure on %s %s", request.method, request.path)
+        return error_response(status=500, code=TmfErrorCode.INTERNAL_ERROR,
+                              message="internal error; the failure has been logged")
+
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (Exception, internal),
+        (DomainError, domain_error),
+        (NinjaValidationError, ninja_validation),
+        (Http404, not_found),
+        (HttpError, http_error),
+        (AuthenticationError, unauthorized),
+        (PermissionDenied, forbidden),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
+
+
+class TmfNinjaAPI(NinjaAPI):
+    """A ``NinjaAPI`` that answers with the TMF Error body everywhere.
+
+    django-ninja answers an unsupported method on a known path with a bare 405,
+    outside its exception handlers, and an unknown path never reaches it. This
+    class rewraps the first and adds a catch-all pattern for the second.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        install_error_handlers(self)
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _tmf_method_not_allowed(pattern.callback)
+        patterns.append(re_path(r"^.*$", _unknown_path, name="tmf-unknown-path"))
+        return patterns, app_name, namespace
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The OpenAPI document, with the ``$defs`` of ``body_schema`` moved to components."""
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        _hoist_defs(schema.get("paths", {}), components)
+        return schema
+
+
+def body_schema(model: type[pydantic.BaseModel], *media_types: str) -> dict[str, Any]:
+    """An OpenAPI ``requestBody`` for ``openapi_extra`` documenting a body read by hand."""
+    schema = model.model_json_schema(by_alias=True, ref_template=_COMPONENT_REF)
+    return {"required": True,
+            "content": {media: {"schema": schema} for media in media_types or (JSON_CONTENT_TYPE,)}}
+
+
+_COMPONENT_REF = "#/components/schemas/{model}"
+
+
+def _hoist_defs(node: Any, components: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        defs = node.pop("$defs", None)
+        if isinstance(defs, dict):
+            components.update(defs)
+        for value in node.values():
+            _hoist_defs(value, components)
+    elif isinstance(node, list):
+        for value in node:
+            _hoist_defs(value, components)
+
+
+def _tmf_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response.get("Allow", "")
+            tmf = error_response(
+                status=405, code=TmfErrorCode.METHOD_NOT_ALLOWED,
+                message=f"{request.method} is not supported here; allowed: {allowed}",
+            )
+            tmf["Allow"] = allowed
+            return tmf
+        return response
+
+    return wrapper
+
+
+def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return error_response(status=404, code=TmfErrorCode.NOT_FOUND,
+                          message=f"no TMF resource at {request.path}")
+
+
+_unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+def method_not_allowed(method: str, message: str) -> TmfError:
+    """An error to raise from an operation the specification lists but telcodesk refuses."""
+    return TmfError(TmfErrorCode.METHOD_NOT_ALLOWED, f"{method} is not supported: {message}",
+                    status=405)
+
+
+# --- paging -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def _non_negative_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise TmfError(TmfErrorCode.INVALID_PARAMETER,
+                       f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise TmfError(TmfErrorCode.INVALID_PARAMETER, f"{name} must not be negative")
+    return value
+
+
+def parse_paging(request: HttpRequest) -> Page:
+    """``offset`` (default 0) and ``limit`` (default and maximum from the settings)."""
+    default_limit: int = settings.TELCODESK_API_DEFAULT_LIMIT
+    max_limit: int = settings.TELCODESK_API_MAX_LIMIT
+    offset = _non_negative_int("offset", request.GET["offset"]) if "offset" in request.GET else 0
+    if "limit" in request.GET:
+        limit = _non_negative_int("limit", request.GET["limit"])
+        if limit < 1 or limit > max_limit:
+            raise TmfError(TmfErrorCode.INVALID_PARAMETER,
+                           f"limit must be between 1 and {max_limit}")
+    else:
+        limit = default_limit
+    return Page(offset=offset, limit=limit)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def paginate(queryset: QuerySet[M], page: Page) -> tuple[list[M], int]:
+    """One page of an ordered queryset and the total number of matches."""
+    total = queryset.count()
+    if page.offset >= total:
+        return [], total
+    return list(queryset[page.offset : page.offset + page.limit]), total
+
+
+def collection_response(items: Sequence[Any], *, total: int) -> HttpResponse:
+    """200 with the page and the ``X-Total-Count`` / ``X-Result-Count`` headers.
+
+    TMF630 allows 206 for a partial page; telcodesk always answers 200 and lets
+    the two headers tell whether more is available.
+    """
+    response = json_response(list(items), status=200)
+    response["X-Total-Count"] = str(total)
+    response["X-Result-Count"] = str(len(items))
+    return response
+
+
+# --- fields= ------------------------------------------------------------------------
+
+
+def parse_fields(request: HttpRequest, allowed: Iterable[str]) -> frozenset[str] | None:
+    """The first-level attributes asked for with ``fields=``, or None for all.
+
+    An unknown attribute name is refused with the list of known ones.
+    """
+    raw = request.GET.get("fields")
+    if raw is None:
+        return None
+    names = {name.strip() for name in raw.split(",") if name.strip()}
+    known = set(allowed) | set(ALWAYS_KEPT)
+    unknown = sorted(names - known)
+    if unknown:
+        raise TmfError(
+            TmfErrorCode.UNKNOWN_FIELD,
+            f"unknown field(s) {', '.join(unknown)}; known fields: {', '.join(sorted(known))}",
+        )
+    return frozenset(names)
+
+
+def select_fields(document: dict[str, Any], fields: frozenset[str] | None) -> dict[str, Any]:
+    if fields is None:
+        return document
+    return {k: v for k, v in document.items() if k in fields or k in ALWAYS_KEPT}
+
+
+# --- attribute filters ----------------------------------------------------------------
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One attribute filter of a collection.
+
+    ``lookup`` is an ORM lookup (``"code"``, ``"name__icontains"``) or a function
+    turning the parsed value into a ``Q``. ``parse`` turns the raw text into the
+    value and raises ``ValueError`` with a message for bad input. With
+    ``many=True`` a comma-separated value matches any of its items
+    (``status=active,suspended``).
+    """
+
+    lookup: str | Callable[[Any], Q]
+    parse: Callable[[str], Any] = _text
+    many: bool = False
+    description: str = ""
+
+    def q(self, raw: str) -> Q:
+        items = [item.strip() for item in raw.split(",")] if self.many else [raw]
+        values = [self.parse(item) for item in items if item != "" or not self.many]
+        if not values:
+            raise ValueError("empty value")
+        if callable(self.lookup):
+            result = Q()
+            for value in values:
+                result |= self.lookup(value)
+            return result
+        if self.many:
+            return Q(**{f"{self.lookup}__in": values})
+        return Q(**{self.lookup: values[0]})
+
+
+def choice(*allowed: str, mapping: Mapping[str, Any] | None = None) -> Callable[[str], Any]:
+    """A ``parse`` function accepting one of ``allowed`` (optionally mapped to a stored value)."""
+
+    def parse(raw: str) -> Any:
+        if raw not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return mapping[raw] if mapping else raw
+
+    return parse
+
+
+def parse_datetime(raw: str) -> dt.datetime:
+    """An RFC 3339 instant with a zone (``2025-09-30T02:00:00Z``)."""
+    try:
+        value = dt.datetime.fromisoformat(raw.strip().replace(" ", "+"))
+    except ValueError:
+        raise ValueError(
+            "must be an RFC 3339 date-time such as 2025-09-30T10:00:00+08:00"
+        ) from None
+    if value.tzinfo is None:
+        raise ValueError("must carry a zone offset or Z")
+    return value
+
+
+@dataclass(frozen=True)
+class FilterSet:
+    """The attribute filters of one collection, keyed by TMF attribute name."""
+
+    filters: Mapping[str, Filter] = field(default_factory=dict)
+
+    def apply(self, queryset: QuerySet[M], request: HttpRequest) -> QuerySet[M]:
+        """Filter ``queryset`` by the request's query; unknown parameters are refused."""
+        unknown = sorted(set(request.GET) - RESERVED_PARAMETERS - set(self.filters))
+        if unknown:
+            allowed = ", ".join(sorted(self.filters)) or "none"
+            raise TmfError(
+                TmfErrorCode.UNKNOWN_FILTER,
+                f"unknown query parameter(s) {', '.join(unknown)}; "
+                f"filters: {allowed}; also fields, offset, limit",
+            )
+        condition = Q()
+        for name, spec in self.filters.items():
+            raws = request.GET.getlist(name)
+            for raw in raws:
+                try:
+                    condition &= spec.q(raw)
+                except ValueError as exc:
+                    raise TmfError(TmfErrorCode.INVALID_PARAMETER,
+                                   f"filter {name}={raw!r}: {exc}") from None
+        return queryset.filter(condition)
+
+    def openapi_parameters(self) -> list[dict[str, Any]]:
+        """Query parameters for ``openapi_extra`` (``fields``/``offset``/``limit`` included)."""
+        params: list[dict[str, Any]] = [
+            {"name": "fields", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Comma-separated first-level attributes to return"},
+            {"name": "offset", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0},
+             "description": "Index of the first item to return (default 0)"},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1},
+             "description": "Number of items to return (default and maximum are settings)"},
+        ]
+        for name, spec in self.filters.items():
+            params.append({"name": name, "in": "query", "required": False,
+                           "schema": {"type": "string"}, "description": spec.description})
+        return params
+
+
+FIELDS_PARAMETER: dict[str, Any] = {
+    "name": "fields", "in": "query", "required": False, "schema": {"type": "string"},
+    "description": "Comma-separated first-level attributes to return",
+}
+
+
+# --- request bodies ---------------------------------------------------------------------
+
+
+def _media_type(request: HttpRequest) -> str:
+    return (request.content_type or "").split(";")[0].strip().lower()
+
+
+def read_json(request: HttpRequest, *, media_types: Iterable[str] = (JSON_CONTENT_TYPE,)) -> Any:
+    """The request's JSON body after checking its content type (415) and syntax (400)."""
+    accepted = tuple(media_types)
+    if not request.body:
+        raise TmfError(TmfErrorCode.INVALID_BODY, "a JSON body is required")
+    media_type = _media_type(request)
+    if media_type not in accepted:
+        raise TmfError(
+            TmfErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            f"Content-Type {media_type or '(none)'} is not supported; use {' or '.join(accepted)}",
+            status=415,
+        )
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TmfError(TmfErrorCode.INVALID_BODY, f"the body is not valid JSON: {exc}") from None
+
+
+def read_json_object(request: HttpRequest) -> dict[str, Any]:
+    """A JSON object body (``application/json``), as for ``POST``."""
+    data = read_json(request)
+    if not isinstance(data, dict):
+        raise TmfError(TmfErrorCode.INVALID_BODY, "the body must be a JSON object")
+    return data
+
+
+def read_merge_patch(request: HttpRequest) -> dict[str, Any]:
+    """A ``PATCH`` body: a JSON merge patch (RFC 7386) object.
+
+    ``application/merge-patch+json`` and ``application/json`` are accepted; other
+    media types (e.g. JSON Patch, ``application/json-patch+json``) get 415.
+    """
+    data = read_json(request, media_types=(MERGE_PATCH_CONTENT_TYPE, JSON_CONTENT_TYPE))
+    if not isinstance(data, dict):
+        raise TmfError(TmfErrorCode.INVALID_BODY, "a merge patch must be a JSON object")
+    return data
+
+
+S = TypeVar("S", bound=pydantic.BaseModel)
+
+
+def validate_body(schema: type[S], data: Any) -> S:
+    """Validate a body against a pydantic schema; the 400 names every bad attribute."""
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        errors = [
+            {"loc": e["loc"], "msg": "not a supported attribute" if e["type"] == "extra_forbidden"
+             else e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise TmfError(TmfErrorCode.INVALID_BODY,
+                       _validation_message(errors, skip_source=False)) from None
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a JSON merge patch (RFC 7386) to ``target`` and return the result.
+
+    ``target`` is not modified. An object patch merges member by member, a
+    ``null`` member removes the attribute, anything else (arrays included)
+    replaces the target's value.
+    """
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def refuse_attributes(patch: Mapping[str, Any], names: Iterable[str], *, why: str) -> None:
+    """400 when ``patch`` carries any of ``names`` (``id``, ``href``... are not patchable)."""
+    present = sorted(set(names) & set(patch))
+    if present:
+        raise TmfError(TmfErrorCode.NOT_PATCHABLE, f"{', '.join(present)}: {why}")
+
+
+# --- links and representations ----------------------------------------------------------
+
+
+def href_base(request: HttpRequest, collection_path: str) -> str:
+    """Absolute URL of a collection, e.g. ``https://host/tmf-api/x/v4/thing``."""
+    return request.build_absolute_uri(collection_path).rstrip("/")
+
+
+def resource_href(base: str, resource_id: str) -> str:
+    return f"{base}/{quote(str(resource_id), safe='')}"
+
+
+def created_response(document: dict[str, Any]) -> HttpResponse:
+    """201 with the new resource and ``Location`` set to its ``href``."""
+    response = json_response(document, status=201)
+    response["Location"] = document["href"]
+    return response
+
+
+def tmf_datetime(value: dt.datetime | None) -> str | None:
+    """An aware instant in RFC 3339 (UTC, ``Z``), as TMF documents carry them."""
+    if value is None:
+        return None
+    utc = value.astimezone(dt.UTC)
+    spec = "milliseconds" if utc.microsecond else "seconds"
+    return utc.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def time_period(start: dt.datetime | None, end: dt.datetime | None) -> dict[str, str]:
+    """A TMF ``TimePeriod``; absent ends are left out, never null."""
+    period = {}
+    if start is not None:
+        period["startDateTime"] = tmf_datetime(start)
+    if end is not None:
+        period["endDateTime"] = tmf_datetime(end)
+    return {k: v for k, v in period.items() if v is not None}
+
+
+def drop_empty(document: dict[str, Any]) -> dict[str, Any]:
+    """Leave out attributes without a value: TMF schemas type them, null is not valid."""
+    return {k: v for k, v in document.items() if v not in (None, "", [], {})}

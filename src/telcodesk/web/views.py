@@ -1,0 +1,120 @@
+"""Landing page and the console shell: login (rate limited), logout, home."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from telcodesk.core import clock
+from telcodesk.core.models import Channel, User
+from telcodesk.core.services import do_audit
+from telcodesk.web import ratelimit
+from telcodesk.web.forms import LoginForm
+
+API_DOCS_URL = "/tmf-api/docs"
+
+
+def _api_docs_url() -> str:
+    """The API's interactive docs if served, else its OpenAPI document."""
+    for name in ("tmf:openapi-view", "tmf:openapi-json"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return API_DOCS_URL
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/landing.html", {
+        "api_url": "/tmf-api/customerManagement/v4/customer",
+        "api_docs_url": _api_docs_url(),
+    })
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _audit_login(*, request: HttpRequest, action: str, username: str, actor: User | None,
+                 address: str) -> None:
+    # Never the password: only who tried, from where, and the outcome. The target
+    # is the username typed, which need not name an existing user.
+    do_audit(now=clock.now(), actor=actor, channel=Channel.CONSOLE, action=action,
+             target_type="login", target_id=username[:64], actor_label=username or "?",
+             summary=username, details={"address": address})
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+    status = 200
+    blocked_message = ""
+    if request.method == "POST":
+        now = clock.now()
+        username = (request.POST.get("username") or "").strip()[:150]
+        address = ratelimit.client_address(request.META)
+        until = ratelimit.blocked_until(username=username, address=address, now=now)
+        if until is not None:
+            minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+            blocked_message = ngettext(
+                "Too many failed sign-in attempts for this user or from this address. "
+                "Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts for this user or from this address. "
+                "Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            form = LoginForm(request, initial={"username": username})
+            _audit_login(request=request, action="login.blocked", username=username,
+                         actor=None, address=address)
+            status = 429
+        else:
+            form = LoginForm(request, data=request.POST)
+            if form.is_valid():
+                user = form.get_user()
+                auth_login(request, user)
+                ratelimit.clear_username(username)
+                _audit_login(request=request, action="login.success", username=username,
+                             actor=user, address=address)
+                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            ratelimit.record_failure(username=username, address=address, now=now)
+            _audit_login(request=request, action="login.failure", username=username,
+                         actor=None, address=address)
+    else:
+        form = LoginForm(request)
+
+    return render(
+        request,
+        "web/login.html",
+        {"form": form, "next": next_url, "blocked_message": blocked_message},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
