@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from telcodesk.core import phone
+from telcodesk.core.bulk import BulkTable
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import OrgUnit, OrgUnitKind, User
 from telcodesk.core.roles import Role
@@ -511,77 +512,6 @@ class BulkLoadCounts:
 
 
 _E164_CN = re.compile(r"^\+86\d{9,11}$")
-_READ_BACK_CHUNK = 900  # keys per "IN (...)" when reading generated ids back
-
-
-class _Table:
-    """A fast batched insert into one model's table (``COPY`` on PostgreSQL).
-
-    ``bulk_create`` spends most of its time preparing each value through the
-    field machinery (with it, loading took three times as long); the loader
-    already holds clean Python values, so rows are passed as tuples of the
-    ``given`` fields (dates and datetimes adapted by the backend) and every other
-    column gets its default, computed once.
-    """
-
-    def __init__(self, model: Any, given: tuple[str, ...]) -> None:
-        meta = model._meta
-        self.model = model
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        by_name = {f.attname: f for f in fields}
-        unknown = [name for name in given if name not in by_name]
-        if unknown:
-            raise ValueError(f"{meta.label} has no column(s) {', '.join(unknown)}")
-        self.given = given
-        self.rest = [f for f in fields if f.attname not in given]
-        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection)
-                              for f in self.rest)
-        ops = connection.ops
-        self.adapters: list[tuple[int, Callable[[Any], Any]]] = []
-        for index, name in enumerate(given):
-            internal = by_name[name].get_internal_type()
-            if internal == "DateTimeField":
-                self.adapters.append((index, ops.adapt_datetimefield_value))
-            elif internal == "DateField":
-                self.adapters.append((index, ops.adapt_datefield_value))
-        columns = [by_name[name].column for name in given] + [f.column for f in self.rest]
-        # Only quoted names from model metadata go into the text; values are bound.
-        table = ops.quote_name(meta.db_table)
-        names = ", ".join(ops.quote_name(c) for c in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
-
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        params: list[tuple[Any, ...]] = []
-        for row in rows:
-            if self.adapters:
-                values = list(row)
-                for index, adapt in self.adapters:
-                    if values[index] is not None:
-                        values[index] = adapt(values[index])
-                row = tuple(values)
-            params.append(row + self.defaults)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            if connection.vendor == "postgresql" and hasattr(raw, "copy"):
-                # psycopg 3: COPY is several times faster than any INSERT.
-                with connection.wrap_database_errors, raw.copy(self.copy_sql) as copy:
-                    for record in params:
-                        copy.write_row(record)
-            else:
-                cursor.executemany(self.sql, params)
-
-    def ids(self, key: str, values: list[str]) -> dict[str, int]:
-        """Generated primary keys of freshly inserted rows, by a unique column."""
-        found: dict[str, int] = {}
-        for start in range(0, len(values), _READ_BACK_CHUNK):
-            chunk = values[start:start + _READ_BACK_CHUNK]
-            found.update(self.model.objects.filter(**{f"{key}__in": chunk})
-                         .values_list(key, "pk"))
-        return found
 
 
 class _BulkLoader:
@@ -597,13 +527,13 @@ class _BulkLoader:
         self.billing_types = frozenset(BillingType.values)
         self.services = frozenset(Service.values)
         self.subscription_statuses = frozenset(SubscriptionStatus.values)
-        self.customers = _Table(Customer, (
+        self.customers = BulkTable(Customer, (
             "code", "party_type", "name", "id_number", "contact_phone", "email", "address",
             "tier", "status", "status_reason", "org_unit_id", "active_from", "active_to"))
-        self.accounts = _Table(Account, (
+        self.accounts = BulkTable(Account, (
             "customer_id", "number", "name", "billing_type", "balance_fen", "active_from",
             "active_to"))
-        self.subscriptions = _Table(Subscription, (
+        self.subscriptions = BulkTable(Subscription, (
             "customer_id", "account_id", "service", "number", "package_id", "address",
             "org_unit_id", "area", "status", "activated_on", "active_from", "active_to"))
         self.counts = [0, 0, 0]
