@@ -8,6 +8,7 @@ Add a specification's router with ``api.add_router(<app>.api.BASE_PATH, router)`
 from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api
+from telcodesk.notify import api as notify_api
 
 api = TmfNinjaAPI(
     title="telcodesk TMF Open API",
@@ -19,3 +20,4 @@ api = TmfNinjaAPI(
 )
 
 api.add_router(customers_api.BASE_PATH, customers_api.router)
+api.add_router(notify_api.BASE_PATH, notify_api.router)

@@ -366,13 +366,133 @@ def clock(interval: float | None, once: bool) -> None:
 
 @main.command()
 @click.option("--queue", default="default", show_default=True)
-def worker(queue: str) -> None:
-    """Run a background task worker (notifications, imports, report builds)."""
+@click.option("--no-sms", is_flag=True, help="Run background tasks only, not the SMS outbox.")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="SMS claimed per dispatcher pass (default TELCODESK_SMS_BATCH_SIZE).")
+def worker(queue: str, no_sms: bool, batch_size: int | None) -> None:
+    """Run the SMS outbox dispatcher and the background task worker until SIGTERM."""
     setup_django()
-    from django.core.management import call_command
+    from django.conf import settings
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from telcodesk.notify.dispatcher import run_dispatcher
+    from telcodesk.notify.transports import transport_from_url
 
     with clear_errors():
-        call_command("db_worker", queue_name=queue, verbosity=1)
+        transport = None if no_sms else transport_from_url(settings.TELCODESK_SMS_URL)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    stop = install_stop_handler()
+    tasks = Worker(queue_names=[queue], interval=1.0, batch=False, backend_name="default",
+                   startup_delay=False, max_tasks=None, worker_id=owner[:64],
+                   excluded_queue_names=[])
+    crashed: list[str] = []
+
+    def guarded(name: str, target: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                target()
+            except BaseException as exc:  # a dead part stops the whole worker
+                crashed.append(f"{name}: {exc.__class__.__name__}: {exc}")
+                stop.set()
+            finally:
+                from django.db import connection
+
+                connection.close()
+
+        return run
+
+    threads = [threading.Thread(target=guarded("tasks", tasks.run), name="tasks")]
+    if transport is not None:
+        sms_transport = transport
+        threads.append(threading.Thread(
+            target=guarded("sms", lambda: run_dispatcher(
+                transport=sms_transport, stop=stop, owner=owner, batch_size=batch_size)),
+            name="sms"))
+    for thread in threads:
+        thread.start()
+    click.echo(f"worker {owner}: SMS via {transport.name if transport else 'nothing (--no-sms)'}"
+               f", tasks of queue {queue} ({database_label()})")
+    while not stop.is_set():
+        stop.wait(0.5)
+    tasks.running = False
+    for thread in threads:
+        thread.join(timeout=30)
+    if crashed:
+        fail("; ".join(crashed))
+    click.echo("worker: stopped")
+
+
+# --- SMS ----------------------------------------------------------------------
+
+
+@main.group()
+def sms() -> None:
+    """Send a message by hand, resend a failed one."""
+
+
+@sms.command("send")
+@click.argument("number")
+@click.argument("text")
+@click.option("--key", default=None, help="Dedupe key (default: a new one each time).")
+def sms_send(number: str, text: str, key: str | None) -> None:
+    """Queue TEXT to NUMBER (the worker sends it)."""
+    setup_django()
+    import uuid
+
+    from django.db import transaction
+
+    from telcodesk.core.models import Channel
+    from telcodesk.core.phone import mask
+    from telcodesk.notify.services import do_notify
+
+    with clear_errors(), transaction.atomic():
+        message = do_notify(now=now(), kind="free_text", recipient=number,
+                            context={"text": text}, dedupe_key=key or f"cli:{uuid.uuid4()}",
+                            channel=Channel.CLI)
+    click.echo(f"message {message.pk} to {mask(message.recipient)}: {message.state}, "
+               f"{message.segments} SMS ({message.encoding})")
+
+
+@sms.command("resend")
+@click.argument("message_id", type=int)
+def sms_resend(message_id: int) -> None:
+    """Queue failed message MESSAGE_ID again."""
+    setup_django()
+    from telcodesk.core.models import Channel
+    from telcodesk.notify.errors import NotifyError, NotifyErrorCode
+    from telcodesk.notify.models import OutboxMessage
+    from telcodesk.notify.services import do_resend
+
+    with clear_errors():
+        message = OutboxMessage.objects.filter(pk=message_id).first()
+        if message is None:
+            raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no message {message_id}")
+        do_resend(now=now(), message=message, actor=None, channel=Channel.CLI)
+        click.echo(f"message {message_id} queued again")
+
+
+@main.command("sms-simulator")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2775, show_default=True, type=click.IntRange(0, 65535),
+              help="SMPP port (0: any free port).")
+@click.option("--control-port", default=2776, show_default=True,
+              type=click.IntRange(0, 65535), help="Control port (0: any free port).")
+@click.option("--system-id", default=None, help="Accept only this system_id.")
+@click.option("--password", default=None, help="Accept only this password.")
+@click.option("--receipts", default="delivered", show_default=True,
+              type=click.Choice(["delivered", "undeliverable", "expired", "rejected", "none"]))
+@click.option("--receipt-delay", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds before a delivery receipt is sent.")
+def sms_simulator(host: str, port: int, control_port: int, system_id: str | None,
+                  password: str | None, receipts: str, receipt_delay: float) -> None:
+    """Run an SMS-centre simulator (SMPP 3.4 server) until Ctrl-C."""
+    from telcodesk.notify.simulator import serve
+
+    try:
+        serve(host=host, port=port, control_port=control_port, system_id=system_id,
+              password=password, receipts=receipts, receipt_delay=receipt_delay)
+    except OSError as exc:
+        fail(f"cannot listen on {host}: {exc.strerror or exc} (try --port/--control-port)")
 
 
 def default_web_workers() -> int:
@@ -430,6 +550,10 @@ def print_where_to_go(host: str, port: int, logins: list[tuple[str, str, str, st
     click.echo(f"  Admin          {base}/admin/")
     click.echo(f"  TMF API        {base}/tmf-api/customerManagement/v4/customer "
                f"(docs: {base}/tmf-api/docs)")
+    from django.conf import settings
+
+    if settings.TELCODESK_SMS_URL.startswith("file://"):
+        click.echo(f"  SMS sink       {settings.TELCODESK_SMS_URL.removeprefix('file://')}")
     if logins:
         click.echo("")
         click.echo("Demo logins (all share one password):")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the TMF API docs page from local static files (CSP: no CDN)
     "telcodesk.core",
     "telcodesk.customers",
+    "telcodesk.notify",
     "telcodesk.web",
 ]
 
@@ -225,6 +226,29 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Seconds between two passes of the clock process.
 TELCODESK_CLOCK_INTERVAL = float(os.environ.get("TELCODESK_CLOCK_INTERVAL", "15"))
+
+
+# --- SMS (notify) -----------------------------------------------------------
+
+# Where SMS go: file:///path/sms.jsonl (one JSON line per message) or
+# smpp://system_id:password@host:port?source_addr=10000&system_type=&rate=100&window=10
+TELCODESK_SMS_URL = os.environ.get("TELCODESK_SMS_URL", f"file://{VAR_DIR / 'sms.jsonl'}")
+# The source address subscribers see (file transport; SMPP takes source_addr from its URL).
+TELCODESK_SMS_SENDER = os.environ.get("TELCODESK_SMS_SENDER", "10000")
+# Marketing SMS wait outside this local window (HH:MM-HH:MM, may cross midnight).
+TELCODESK_QUIET_HOURS = os.environ.get("TELCODESK_QUIET_HOURS", "21:00-08:00")
+# Attempts before a message fails for good, and the exponential backoff between them.
+TELCODESK_SMS_MAX_ATTEMPTS = int(os.environ.get("TELCODESK_SMS_MAX_ATTEMPTS", "8"))
+TELCODESK_SMS_RETRY_BASE_SECONDS = float(os.environ.get("TELCODESK_SMS_RETRY_BASE_SECONDS",
+                                                        "30"))
+TELCODESK_SMS_RETRY_MAX_SECONDS = float(os.environ.get("TELCODESK_SMS_RETRY_MAX_SECONDS",
+                                                       "3600"))
+# How long a dispatcher owns the messages it claimed; after that another may take them.
+TELCODESK_SMS_LEASE_SECONDS = float(os.environ.get("TELCODESK_SMS_LEASE_SECONDS", "60"))
+# A submitted message without a final receipt after this long is marked expired.
+TELCODESK_SMS_VALIDITY_HOURS = float(os.environ.get("TELCODESK_SMS_VALIDITY_HOURS", "48"))
+# Messages one dispatcher pass claims and submits together.
+TELCODESK_SMS_BATCH_SIZE = int(os.environ.get("TELCODESK_SMS_BATCH_SIZE", "200"))
 
 
 # --- API ------------------------------------------------------------------

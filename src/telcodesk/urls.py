@@ -12,12 +12,14 @@ from django.urls import include, path
 from telcodesk.api import api
 from telcodesk.core import urls as core_urls
 from telcodesk.customers import urls as customer_urls
+from telcodesk.notify import urls as notify_urls
 from telcodesk.web import urls as web_urls
 
 console_patterns = [
     *web_urls.console_patterns,
     *core_urls.console_patterns,
     *customer_urls.console_patterns,
+    *notify_urls.console_patterns,
 ]
 
 urlpatterns = [

@@ -38,6 +38,7 @@ from telcodesk.customers.services import (
     do_load_catalog,
 )
 from telcodesk.demo import catalog, data, names
+from telcodesk.demo.activity import generate_activity
 
 DEMO_PASSWORD = "telcodesk-demo"  # noqa: S105 - documented, shared by every demo login
 DEFAULT_SUBSCRIBERS = 3000
@@ -80,6 +81,7 @@ class DemoSummary:
     customers: int = 0
     accounts: int = 0
     subscriptions: int = 0
+    messages: int = 0  # SMS queued by the demo's recent activity (demo.activity)
     password: str = DEMO_PASSWORD
     logins: list[StaffLogin] = field(default_factory=list)
 
@@ -105,7 +107,8 @@ class DemoSummary:
         return (f"{self.customers:,} customers, {self.accounts:,} accounts, "
                 f"{self.subscriptions:,} subscriptions, {self.staff} staff, "
                 f"{self.org_units} org units, {self.packages} packages, "
-                f"{self.offerings} value-added services (seed {self.seed})")
+                f"{self.offerings} value-added services, {self.messages:,} SMS queued "
+                f"(seed {self.seed})")
 
 
 def build_demo(
@@ -159,6 +162,7 @@ def build_demo(
         )
         summary.customers, summary.accounts, summary.subscriptions = (
             counts.customers, counts.accounts, counts.subscriptions)
+        summary.messages = generate_activity(now=now, seed=seed, progress=report).total
     return summary
 
 

@@ -31,6 +31,11 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("console:customers", _("Customers"), None,
             _("Find a customer by name, customer number or phone number.")),
+    NavItem("console:notify_failures", _("Message failures"), None,
+            _("SMS that could not be delivered; resend them.")),
+    NavItem("console:notify_templates", _("Message templates"),
+            lambda user: user.is_superuser or user.has_role("administrator"),
+            _("The text of every kind of SMS, with its length.")),
     NavItem("console:calendar", _("Working calendar"), None,
             _("Statutory holidays, adjusted working days and local overrides.")),
     NavItem("console:tokens", _("API tokens"), None,

@@ -1,0 +1,95 @@
+"""The interface every SMS transport implements.
+
+The dispatcher (``notify.dispatcher``) claims due outbox rows, hands them to a
+transport in batches and records what came back. A transport knows nothing of
+the database: it turns ``OutgoingSms`` into ``SubmitResult`` and reports
+delivery receipts as ``DeliveryReport``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    outbox_id: int
+    dedupe_key: str  # also carried to the SMS centre so a repeat can be recognised
+    recipient: str  # E.164, e.g. +8613812345678
+    sender: str  # the source address the subscriber sees, e.g. 10000
+    body: str
+
+
+class SubmitStatus(StrEnum):
+    SUBMITTED = "submitted"  # the SMS centre accepted every segment
+    RETRY = "retry"  # transient: throttled, link down, timeout; try again later
+    FAILED = "failed"  # permanent: rejected destination, bad message
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    outbox_id: int
+    status: SubmitStatus
+    message_ids: tuple[str, ...] = ()  # one SMS-centre id per segment
+    error: str = ""  # why it was not submitted, e.g. "ESME_RTHROTTLED (0x58)"
+    retry_after: float | None = None  # seconds, when the peer suggested one
+    # False when nothing of the message reached the peer (the link was down, the
+    # batch stopped for throttling first): such a retry does not use up an attempt.
+    attempted: bool = True
+
+
+class ReceiptState(StrEnum):
+    DELIVERED = "delivered"
+    UNDELIVERABLE = "undeliverable"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+    DELETED = "deleted"
+    UNKNOWN = "unknown"
+    ACCEPTED = "accepted"  # intermediate; not final
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    message_id: str
+    state: ReceiptState
+    done_at: dt.datetime | None = None
+    error_code: str = ""
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """A message a subscriber sent to us (a reply such as ``TD`` or ``Y``)."""
+
+    source: str  # the subscriber, E.164 when the SMS centre gave an international number
+    destination: str  # our address it was sent to
+    text: str
+
+
+class Transport(Protocol):
+    """An SMS transport. One dispatcher thread drives it; it need not be thread-safe."""
+
+    name: str
+
+    def open(self) -> None:
+        """Connect (and bind); may be called again after ``close`` or a failure."""
+
+    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+        """Submit messages, keeping up to the window outstanding; one result per message,
+        in any order, returned when every message has an answer or has timed out."""
+        ...
+
+    def poll_receipts(self) -> list[DeliveryReport]:
+        """Delivery receipts received since the last call (never blocks long)."""
+        ...
+
+    def poll_inbound(self) -> list[InboundSms]:
+        """Messages subscribers sent to us since the last call (replies such as ``TD``)."""
+        ...
+
+    def close(self) -> None:
+        """Unbind and disconnect."""
