@@ -6,15 +6,16 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telcodesk.notify.kinds import Kind, kind_choices
 
 
 class FailureFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    since = forms.DateField(label=_("From"), required=False,
+    since = forms.DateField(label=pgettext_lazy("date range", "From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
+    until = forms.DateField(label=pgettext_lazy("date range", "To"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
