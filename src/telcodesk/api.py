@@ -9,6 +9,7 @@ from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api
 from telcodesk.notify import api as notify_api
+from telcodesk.orders import api as orders_api
 
 api = TmfNinjaAPI(
     title="telcodesk TMF Open API",
@@ -21,3 +22,5 @@ api = TmfNinjaAPI(
 
 api.add_router(customers_api.BASE_PATH, customers_api.router)
 api.add_router(notify_api.BASE_PATH, notify_api.router)
+api.add_router(orders_api.TICKET_BASE_PATH, orders_api.ticket_router)
+api.add_router(orders_api.ORDER_BASE_PATH, orders_api.order_router)

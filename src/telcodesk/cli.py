@@ -40,6 +40,10 @@ def setup_django() -> None:
         django.setup()
     except ImproperlyConfigured as exc:
         fail(str(exc))
+    from django.utils import translation
+
+    # Command output is English unless the operator asks otherwise (e.g. zh-hans).
+    translation.activate(os.environ.get("TELCODESK_CLI_LANGUAGE", "en"))
 
 
 def database_label() -> str:
@@ -318,6 +322,48 @@ def calendar_coverage() -> None:
     with clear_errors():
         years = sorted(load_calendar().covered_years())
         click.echo(", ".join(str(y) for y in years))
+
+
+# --- time limits (SLA) ------------------------------------------------------
+
+
+@main.group()
+def sla() -> None:
+    """Time limits: due times under the published standards, a clock's story."""
+
+
+@sla.command("due")
+@click.option("--service", required=True,
+              type=click.Choice(["fixed", "broadband", "mobile", "any"]))
+@click.option("--kind", required=True,
+              type=click.Choice(["install", "move", "change", "reconnection", "repair",
+                                 "complaint_reply", "complaint_regulator"]))
+@click.option("--area", default="any", show_default=True,
+              type=click.Choice(["urban", "rural", "any"]))
+@click.option("--tier", default="ordinary", show_default=True,
+              type=click.Choice(["ordinary", "silver", "gold", "diamond", "any"]))
+@click.option("--accepted", required=True, help="Acceptance time, e.g. 2025-09-30T10:00.")
+def sla_due(service: str, kind: str, area: str, tier: str, accepted: str) -> None:
+    """Print the due time of a request accepted at ACCEPTED under the standard in force."""
+    setup_django()
+    from telcodesk.sla.selectors import due_under_standard
+
+    accepted_at = parse_instant(accepted)
+    with clear_errors():
+        click.echo(due_under_standard(service=service, kind=kind, area=area, tier=tier,
+                                      accepted_at=accepted_at))
+
+
+@sla.command("explain")
+@click.argument("reference")
+def sla_explain(reference: str) -> None:
+    """Print the story of a clock: REFERENCE is a clock id or a request code (WO...)."""
+    setup_django()
+    from telcodesk.sla.selectors import clock_by_reference, explain
+
+    with clear_errors():
+        for line in explain(clock_by_reference(reference), now=now()):
+            click.echo(line)
 
 
 # --- running ----------------------------------------------------------------

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "telcodesk.core",
     "telcodesk.customers",
     "telcodesk.notify",
+    "telcodesk.quality",
+    "telcodesk.sla",
+    "telcodesk.orders",
     "telcodesk.web",
 ]
 
@@ -275,3 +278,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TELCODESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- orders -----------------------------------------------------------------
+
+# Hours a subscriber has to confirm a value-added service order a second time.
+TELCODESK_VAS_CONFIRM_HOURS = float(os.environ.get("TELCODESK_VAS_CONFIRM_HOURS", "24"))
+# Days after which a resolved repair closes by itself unless the subscriber reopens it.
+TELCODESK_REPAIR_CONFIRM_DAYS = float(os.environ.get("TELCODESK_REPAIR_CONFIRM_DAYS", "7"))

@@ -13,6 +13,7 @@ from telcodesk.api import api
 from telcodesk.core import urls as core_urls
 from telcodesk.customers import urls as customer_urls
 from telcodesk.notify import urls as notify_urls
+from telcodesk.orders import urls as orders_urls
 from telcodesk.web import urls as web_urls
 
 console_patterns = [
@@ -20,6 +21,7 @@ console_patterns = [
     *core_urls.console_patterns,
     *customer_urls.console_patterns,
     *notify_urls.console_patterns,
+    *orders_urls.console_patterns,
 ]
 
 urlpatterns = [
@@ -28,4 +30,5 @@ urlpatterns = [
     path("tmf-api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("standards/", include("telcodesk.quality.urls")),
 ]

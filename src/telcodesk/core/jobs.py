@@ -25,6 +25,13 @@ def prune_finished_tasks(now: dt.datetime) -> str:
     return f"{deleted} finished task results pruned"
 
 
+def deliver_tmf_events(now: dt.datetime) -> str:
+    from telcodesk.core.events import deliver_due_events
+
+    return str(deliver_due_events(now=now))
+
+
 def register_core_jobs() -> None:
+    register(Job("core.deliver_tmf_events", dt.timedelta(seconds=5), deliver_tmf_events))
     register(Job("core.clear_expired_sessions", dt.timedelta(hours=1), clear_expired_sessions))
     register(Job("core.prune_finished_tasks", dt.timedelta(hours=6), prune_finished_tasks))

@@ -244,3 +244,73 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HubRegistration(models.Model):
+    """A TMF listener registered with ``POST /hub`` on one API (``troubleTicket``...).
+
+    ``query`` is the TMF query the listener passed, e.g.
+    ``eventType=TroubleTicketStatusChangeEvent``; empty means every event.
+    """
+
+    api = models.CharField(_("API"), max_length=60)
+    callback = models.URLField(_("callback"), max_length=500)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["api", "id"]
+        verbose_name = _("event listener")
+        verbose_name_plural = _("event listeners")
+        indexes = [models.Index(fields=["api"], name="hubreg_api_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.api} → {self.callback}"
+
+
+class TmfEventState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class TmfEvent(models.Model):
+    """One event to deliver to one listener; the worker POSTs it with retries.
+
+    A pending row is due when ``next_attempt_at`` has passed. A delivery claims
+    the row by moving ``next_attempt_at`` forward (a lease) with a conditional
+    update that must change exactly one row, so two workers never send it twice
+    at the same time.
+    """
+
+    registration = models.ForeignKey(HubRegistration, on_delete=models.CASCADE,
+                                     related_name="events", verbose_name=_("listener"))
+    # The same event sent to two listeners carries the same ``eventId``.
+    event_id = models.CharField(_("event id"), max_length=40)
+    event_type = models.CharField(_("event type"), max_length=100)
+    event_time = models.DateTimeField(_("event time"))
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=10, choices=TmfEventState.choices,
+                             default=TmfEventState.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["event_time", "id"]
+        verbose_name = _("TMF event")
+        verbose_name_plural = _("TMF events")
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="tmfevent_due_idx",
+                         condition=models.Q(state="pending")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "event_id"],
+                                    name="tmfevent_once_per_listener"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} ({self.state})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telcodesk.core.models import Area, OrgUnit
 
@@ -29,7 +30,7 @@ class Tier(models.TextChoices):
 class CustomerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("customer status", "Closed")
 
 
 class Customer(models.Model):

@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from telcodesk.core import phone
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
-from telcodesk.customers.models import Account, Customer, Subscription
+from telcodesk.customers.models import Account, Customer, Package, Subscription, ValueAddedOffering
 from telcodesk.customers.services import (
     CUSTOMER_CODE_PREFIX,
     CustomerNotFound,
@@ -105,3 +105,38 @@ def customer_unit_for(user: User, code: str) -> OrgUnit | None:
 def any_customers() -> bool:
     """True once any customer exists (unscoped: for builders and loaders, not for pages)."""
     return Customer.objects.exists()
+
+
+# --- lookups for other apps (orders) ------------------------------------------------------
+
+
+def subscription_for(user: User, number: str) -> Subscription | None:
+    """The live subscription numbered ``number`` in the user's subtree (None otherwise).
+
+    Mobile and fixed numbers may be typed in any dialable form.
+    """
+    text = (number or "").strip()
+    candidates = {text}
+    if _PHONE_LIKE.match(text):
+        try:
+            candidates.add(phone.normalize(text))
+        except phone.InvalidPhoneNumber:
+            candidates.add(re.sub(r"[\s\-()]", "", text))
+    return (Subscription.objects.filter(scope_q(user), number__in=candidates,
+                                        active_to__isnull=True)
+            .select_related("customer", "customer__org_unit", "package", "org_unit")
+            .order_by("pk").first())
+
+
+def live_subscription_by_number(number: str) -> Subscription | None:
+    """Unscoped lookup for SMS replies and loaders (never for pages)."""
+    return (Subscription.objects.filter(number=number, active_to__isnull=True)
+            .select_related("customer").order_by("pk").first())
+
+
+def package_by_code(code: str) -> Package | None:
+    return Package.objects.filter(code=code).first()
+
+
+def offering_by_code(code: str) -> ValueAddedOffering | None:
+    return ValueAddedOffering.objects.filter(code=code).first()

@@ -669,3 +669,187 @@ def do_bulk_load_customers(
         raise CustomerError(CustomerErrorCode.CONFLICT,
                         f"bulk load collides with existing data: {exc}") from exc
     return counts
+
+
+# --- subscription changes (applied by completed orders) ---------------------------------
+#
+# Called by ``orders.services`` when an order completes; each writes one audit entry.
+# Permission checks belong to the caller (the order was accepted by someone entitled).
+
+# Status moves of a subscription; "terminated" is final.
+SUBSCRIPTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SubscriptionStatus.PENDING: frozenset({SubscriptionStatus.ACTIVE,
+                                           SubscriptionStatus.TERMINATED}),
+    SubscriptionStatus.ACTIVE: frozenset({SubscriptionStatus.SUSPENDED,
+                                          SubscriptionStatus.TERMINATED}),
+    SubscriptionStatus.SUSPENDED: frozenset({SubscriptionStatus.ACTIVE,
+                                             SubscriptionStatus.TERMINATED}),
+    SubscriptionStatus.TERMINATED: frozenset(),
+}
+
+
+def _live_subscription(subscription: Subscription) -> Subscription:
+    current = (Subscription.objects.select_for_update().select_related("package", "customer")
+               .get(pk=subscription.pk))
+    if current.active_to is not None:
+        raise CustomerError(CustomerErrorCode.ILLEGAL_TRANSITION,
+                            f"subscription {current.number} has ended")
+    return current
+
+
+def _audit_subscription(*, now: dt.datetime, actor: User | None, channel: str, action: str,
+                        subscription: Subscription, summary: str,
+                        details: dict[str, Any] | None = None) -> None:
+    do_audit(now=now, actor=actor, channel=channel, action=action,
+             target_type="subscription", target_id=subscription.pk,
+             summary=f"{phone.mask(subscription.number)} {summary}", details=details)
+
+
+@transaction.atomic
+def do_create_subscription(
+    *,
+    now: dt.datetime,
+    customer: Customer,
+    service: str,
+    number: str,
+    package: Package,
+    address: str = "",
+    org_unit: OrgUnit | None = None,
+    actor: User | None = None,
+    channel: str = "cli",
+) -> Subscription:
+    """A new line, ``pending`` until ``do_activate_subscription`` (a new-line order)."""
+    service = _clean_choice("service", service, Service.values)
+    if service not in package.service_list:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"package {package.code} does not cover {service}")
+    if service != Service.BROADBAND:
+        number = _clean_phone(number)
+    if not number:
+        raise CustomerError(CustomerErrorCode.INVALID, "a new line needs a number")
+    if Subscription.objects.filter(service=service, number=number,
+                                   active_to__isnull=True).exists():
+        raise CustomerError(CustomerErrorCode.CONFLICT, f"number {number} is in use")
+    account = customer.accounts.filter(active_to__isnull=True).order_by("number").first()
+    if account is None:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"customer {customer.code} has no open account")
+    unit = org_unit or customer.org_unit
+    if not unit.area:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"org unit {unit.code} has no urban/rural area")
+    subscription = Subscription.objects.create(
+        customer=customer, account=account, service=service, number=number, package=package,
+        address=_clean_text("address", address, 200), org_unit=unit, area=unit.area,
+        status=SubscriptionStatus.PENDING, active_from=now)
+    _audit_subscription(now=now, actor=actor, channel=channel, action="subscription.create",
+                        subscription=subscription, summary=f"{service} on {package.code}",
+                        details={"customer": customer.code, "package": package.code})
+    return subscription
+
+
+@transaction.atomic
+def do_set_subscription_status(
+    *,
+    now: dt.datetime,
+    subscription: Subscription,
+    status: str,
+    reason: str = "",
+    actor: User | None = None,
+    channel: str = "cli",
+) -> Subscription:
+    """Activate, suspend, reconnect (suspended → active) or terminate a line."""
+    current = _live_subscription(subscription)
+    status = _clean_choice("status", status, SubscriptionStatus.values)
+    if status not in SUBSCRIPTION_TRANSITIONS[current.status]:
+        raise CustomerError(CustomerErrorCode.ILLEGAL_TRANSITION,
+                            f"a {current.status} subscription cannot become {status}")
+    old = current.status
+    current.status = status
+    fields = ["status"]
+    if status == SubscriptionStatus.ACTIVE and current.activated_on is None:
+        current.activated_on = now.date()
+        fields.append("activated_on")
+    if status == SubscriptionStatus.TERMINATED:
+        current.active_to = now
+        fields.append("active_to")
+    current.save(update_fields=fields)
+    _audit_subscription(now=now, actor=actor, channel=channel, action="subscription.status",
+                        subscription=current, summary=f"{old} → {status} {reason}".strip(),
+                        details={"status": [old, status], "reason": reason})
+    return current
+
+
+def do_activate_subscription(
+    *, now: dt.datetime, subscription: Subscription, actor: User | None = None,
+    channel: str = "cli",
+) -> Subscription:
+    """A pending new line starts working."""
+    return do_set_subscription_status(now=now, subscription=subscription,
+                                      status=SubscriptionStatus.ACTIVE, reason="activation",
+                                      actor=actor, channel=channel)
+
+
+@transaction.atomic
+def do_change_package(
+    *, now: dt.datetime, subscription: Subscription, package: Package,
+    actor: User | None = None, channel: str = "cli",
+) -> Subscription:
+    current = _live_subscription(subscription)
+    if current.service not in package.service_list:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"package {package.code} does not cover {current.service}")
+    if current.package_id == package.pk:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"the line is already on package {package.code}")
+    old = current.package.code
+    current.package = package
+    current.save(update_fields=["package"])
+    _audit_subscription(now=now, actor=actor, channel=channel, action="subscription.package",
+                        subscription=current, summary=f"{old} → {package.code}",
+                        details={"package": [old, package.code]})
+    return current
+
+
+@transaction.atomic
+def do_move_subscription(
+    *, now: dt.datetime, subscription: Subscription, address: str,
+    actor: User | None = None, channel: str = "cli",
+) -> Subscription:
+    """A fixed line or broadband access moves to a new installation address."""
+    current = _live_subscription(subscription)
+    address = _clean_text("address", address, 200)
+    if not address:
+        raise CustomerError(CustomerErrorCode.INVALID, "a move needs the new address")
+    old = current.address
+    current.address = address
+    current.save(update_fields=["address"])
+    _audit_subscription(now=now, actor=actor, channel=channel, action="subscription.move",
+                        subscription=current, summary="moved",
+                        details={"address": [old, address]})
+    return current
+
+
+@transaction.atomic
+def do_transfer_subscription(
+    *, now: dt.datetime, subscription: Subscription, new_owner: Customer,
+    actor: User | None = None, channel: str = "cli",
+) -> Subscription:
+    """Transfer of ownership (过户): the line moves to another customer's open account."""
+    current = _live_subscription(subscription)
+    if current.customer_id == new_owner.pk:
+        raise CustomerError(CustomerErrorCode.INVALID, "the line already belongs to "
+                                                       f"{new_owner.code}")
+    account = new_owner.accounts.filter(active_to__isnull=True).order_by("number").first()
+    if account is None:
+        raise CustomerError(CustomerErrorCode.INVALID,
+                            f"customer {new_owner.code} has no open account")
+    old = current.customer.code
+    current.customer = new_owner
+    current.account = account
+    current.save(update_fields=["customer", "account"])
+    _audit_subscription(now=now, actor=actor, channel=channel,
+                        action="subscription.transfer", subscription=current,
+                        summary=f"{old} → {new_owner.code}",
+                        details={"customer": [old, new_owner.code]})
+    return current

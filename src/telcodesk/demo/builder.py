@@ -39,6 +39,7 @@ from telcodesk.customers.services import (
 )
 from telcodesk.demo import catalog, data, names
 from telcodesk.demo.activity import generate_activity
+from telcodesk.demo.orders_activity import generate_orders_activity
 
 DEMO_PASSWORD = "telcodesk-demo"  # noqa: S105 - documented, shared by every demo login
 DEFAULT_SUBSCRIBERS = 3000
@@ -82,6 +83,7 @@ class DemoSummary:
     accounts: int = 0
     subscriptions: int = 0
     messages: int = 0  # SMS queued by the demo's recent activity (demo.activity)
+    requests: int = 0  # orders and work orders (demo.orders_activity)
     password: str = DEMO_PASSWORD
     logins: list[StaffLogin] = field(default_factory=list)
 
@@ -107,7 +109,8 @@ class DemoSummary:
         return (f"{self.customers:,} customers, {self.accounts:,} accounts, "
                 f"{self.subscriptions:,} subscriptions, {self.staff} staff, "
                 f"{self.org_units} org units, {self.packages} packages, "
-                f"{self.offerings} value-added services, {self.messages:,} SMS queued "
+                f"{self.offerings} value-added services, {self.messages:,} SMS queued, "
+                f"{self.requests:,} orders and work orders "
                 f"(seed {self.seed})")
 
 
@@ -163,6 +166,10 @@ def build_demo(
         summary.customers, summary.accounts, summary.subscriptions = (
             counts.customers, counts.accounts, counts.subscriptions)
         summary.messages = generate_activity(now=now, seed=seed, progress=report).total
+        requests = generate_orders_activity(now=now, seed=seed, progress=report)
+        summary.requests = requests.total
+        summary.subscriptions += requests.new_lines
+        summary.messages += requests.reminders
     return summary
 
 

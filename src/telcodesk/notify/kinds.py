@@ -137,6 +137,14 @@ _KINDS: tuple[Kind, ...] = (
                    "最新进展：{progress}。",
         "en": "[Demo Telecom] Fault report {reference} for {number}: {progress}.",
     }),
+    Kind("vas_confirmation", Category.SERVICE, _("Value-added service confirmation request"),
+         ("number", "service", "provider", "fee", "hours"), {
+        "zh-hans": _SIGN + "您的{number}申请订购{provider}提供的{service}，资费{fee}。"
+                   "请在{hours}小时内回复Y确认订购；不回复则不订购、不收费。",
+        "en": "[Demo Telecom] {number} asked to subscribe to {service} by {provider}, fee "
+              "{fee}. Reply Y within {hours} hours to confirm; without a reply nothing is "
+              "ordered or charged.",
+    }),
     Kind("one_time_code", Category.CODE, _("One-time code"), ("code", "minutes"), {
         "zh-hans": _SIGN + "您的验证码为{code}，{minutes}分钟内有效。请勿泄露给他人，"
                    "工作人员不会向您索取验证码。",

@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -223,15 +223,30 @@ def do_opt_out(*, now: dt.datetime, number: str, source: str, actor: User | None
     return consent
 
 
+ReplyHandler = Callable[..., bool]
+_reply_handlers: list[ReplyHandler] = []
+
+
+def register_reply_handler(handler: ReplyHandler) -> None:
+    """Let another app handle subscriber replies (e.g. ``Y`` confirming an order).
+
+    ``handler(now=..., number=..., text=...)`` returns True when it handled the
+    reply. Registered once per handler (apps call this in ``ready``).
+    """
+    if handler not in _reply_handlers:
+        _reply_handlers.append(handler)
+
+
 def do_handle_reply(*, now: dt.datetime, number: str, text: str) -> bool:
     """An SMS a subscriber sent to us; ``TD`` (and the other opt-out words) opts out.
 
-    Returns True when the reply was an opt-out.
+    Other replies go to the registered handlers in turn. Returns True when the
+    reply was an opt-out or a handler took it.
     """
-    if text.strip().upper() not in OPT_OUT_REPLIES:
-        return False
-    do_opt_out(now=now, number=number, source="SMS reply")
-    return True
+    if text.strip().upper() in OPT_OUT_REPLIES:
+        do_opt_out(now=now, number=number, source="SMS reply")
+        return True
+    return any(handler(now=now, number=number, text=text) for handler in _reply_handlers)
 
 
 # --- the outbox -----------------------------------------------------------------------

@@ -31,6 +31,10 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("console:customers", _("Customers"), None,
             _("Find a customer by name, customer number or phone number.")),
+    NavItem("console:work_orders", _("Work orders"), None,
+            _("Installation, move and repair work orders, the most urgent first.")),
+    NavItem("console:orders", _("Orders"), None,
+            _("Customer orders, confirmations and signatures.")),
     NavItem("console:notify_failures", _("Message failures"), None,
             _("SMS that could not be delivered; resend them.")),
     NavItem("console:notify_templates", _("Message templates"),

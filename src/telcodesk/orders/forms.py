@@ -1,0 +1,196 @@
+"""Forms of the orders console pages: queue filters, work-order actions, new requests.
+
+Forms validate input only; the rules (state machine, reasons required,
+checklist order, scoping) are enforced again by ``orders.services`` and shown
+as form errors when they refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from telcodesk.core.models import OrgUnit, User
+from telcodesk.core.roles import Role
+from telcodesk.core.selectors import scope_q, visible_org_units
+from telcodesk.orders.models import (
+    ItemKind,
+    OrderChannel,
+    OrderState,
+    Severity,
+    StepResult,
+    Team,
+    TicketStatus,
+    WorkOrderKind,
+)
+from telcodesk.sla.models import PauseReason
+
+FIELD_ROLES = (Role.REPAIR_TECHNICIAN, Role.INSTALLER)
+ANY = [("", _("Any"))]
+
+
+def visible_teams(user: User) -> Any:
+    return Team.objects.filter(scope_q(user)).select_related("org_unit").order_by("code")
+
+
+def assignable_technicians(user: User) -> Any:
+    return (User.objects.filter(scope_q(user), is_active=True, groups__name__in=FIELD_ROLES)
+            .distinct().order_by("username"))
+
+
+class QueueFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none(),
+                                  required=False, to_field_name="code", empty_label=_("All"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
+                                  required=False, to_field_name="code", empty_label=_("All"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Open")), ("warning", _("Near the limit")),
+                                        ("breached", _("Late")), ("paused", _("Paused")),
+                                        *TicketStatus.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=ANY + list(WorkOrderKind.choices))
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        team_field = self.fields["team"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert isinstance(team_field, forms.ModelChoiceField)
+        unit_field.queryset = visible_org_units(user)
+        team_field.queryset = visible_teams(user)
+        for name in ("unit", "team", "status", "kind"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
+
+
+class AssignForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
+                                  required=False, empty_label=_("No team"))
+    technician = forms.ModelChoiceField(label=_("Technician"), queryset=User.objects.none(),
+                                        required=False, empty_label=_("Nobody"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        tech_field = self.fields["technician"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        assert isinstance(tech_field, forms.ModelChoiceField)
+        team_field.queryset = visible_teams(user)
+        tech_field.queryset = assignable_technicians(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("team") and not data.get("technician"):
+            raise forms.ValidationError(_("Choose a team, a technician or both."))
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=TicketStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300,
+                             help_text=_("Required for pending, held, rejected and cancelled."))
+
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            status_field = self.fields["status"]
+            assert isinstance(status_field, forms.ChoiceField)
+            status_field.choices = allowed
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Pause reason"),
+                               choices=[("", _("Choose a reason")), *PauseReason.choices])
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(label=_("Attachment"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("At most 10 MB per file."))
+        return upload
+
+
+class ChecklistStepForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    result = forms.ChoiceField(label=_("Result"), choices=StepResult.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class FaultForm(forms.Form):
+    number = forms.CharField(label=_("Line or phone number"), max_length=40)
+    channel = forms.ChoiceField(label=_("Reported via"), choices=OrderChannel.choices,
+                                initial=OrderChannel.HOTLINE)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices,
+                                 initial=Severity.MINOR)
+    description = forms.CharField(label=_("What the subscriber reports"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    appointment_start = forms.DateTimeField(label=_("Appointment from"), required=False,
+                                            widget=forms.DateTimeInput(
+                                                attrs={"type": "datetime-local"}))
+    appointment_end = forms.DateTimeField(label=_("Appointment until"), required=False,
+                                          widget=forms.DateTimeInput(
+                                              attrs={"type": "datetime-local"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("appointment_start"), data.get("appointment_end")
+        if (start is None) != (end is None):
+            raise forms.ValidationError(_("Give both ends of the appointment window, or none."))
+        if start and end and end <= start:
+            raise forms.ValidationError(_("The appointment must end after it starts."))
+        return data
+
+
+# The business changes a clerk orders from the console (others go through the API).
+CONSOLE_ORDER_KINDS = [
+    ItemKind.PACKAGE_CHANGE, ItemKind.VAS_SUBSCRIBE, ItemKind.VAS_UNSUBSCRIBE,
+    ItemKind.SUSPENSION, ItemKind.RECONNECTION,
+]
+
+
+class OrderForm(forms.Form):
+    number = forms.CharField(label=_("Line or phone number"), max_length=40)
+    kind = forms.ChoiceField(label=_("Request"),
+                             choices=[(k.value, k.label) for k in CONSOLE_ORDER_KINDS])
+    package = forms.CharField(label=_("New package code"), required=False, max_length=40,
+                              help_text=_("For a package change."))
+    offering = forms.CharField(label=_("Value-added service code"), required=False,
+                               max_length=40,
+                               help_text=_("For a value-added service order or cancellation."))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+    channel = forms.ChoiceField(label=_("Channel"), choices=OrderChannel.choices,
+                                initial=OrderChannel.COUNTER)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == ItemKind.PACKAGE_CHANGE and not data.get("package"):
+            self.add_error("package", _("Give the new package."))
+        if kind in (ItemKind.VAS_SUBSCRIBE, ItemKind.VAS_UNSUBSCRIBE) and not data.get(
+                "offering"):
+            self.add_error("offering", _("Give the value-added service."))
+        return data
+
+
+class OrderFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=ANY + list(OrderState.choices))
+    q = forms.CharField(label=_("Order number"), required=False, max_length=20)
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.CharField(label=_("Cancellation reason"), max_length=300)

@@ -1,0 +1,219 @@
+"""Reads of the orders app: scoped lists, the work order queue, the timeline.
+
+Every function returning orders or work orders is scoped with
+``core.selectors.scope_q(user)`` on the record's branch: another branch's
+record is "not found" (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from telcodesk.core.models import OrgUnit, User
+from telcodesk.core.roles import Role
+from telcodesk.core.selectors import scope_q
+from telcodesk.orders.checklists import Step, checklist_for
+from telcodesk.orders.errors import RecordNotFound
+from telcodesk.orders.models import (
+    ChecklistStep,
+    CustomerOrder,
+    OrderCancellation,
+    OrderItem,
+    Team,
+    TicketStatus,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from telcodesk.orders.state_machines import TICKET_OPEN
+from telcodesk.sla.selectors import clock_status, time_left
+
+# Roles that work in the field: their queue is their own work and their team's unassigned.
+FIELD_ROLES = frozenset({Role.REPAIR_TECHNICIAN, Role.INSTALLER})
+# Roles that see (and dispatch) every work order of their branch subtree.
+DISPATCH_ROLES = frozenset({Role.BRANCH_MANAGER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
+                            Role.VIP_CLERK, Role.QUALITY_MANAGER, Role.ADMINISTRATOR,
+                            Role.COMPLAINT_HANDLER})
+# ``status`` filter values of the queue besides the TMF621 statuses.
+QUEUE_STATUS_FILTERS = ("open", "warning", "breached", "paused")
+
+
+def is_field_worker(user: User) -> bool:
+    return (not user.is_superuser and user.has_role(*FIELD_ROLES)
+            and not user.has_role(*DISPATCH_ROLES))
+
+
+# --- customer orders ------------------------------------------------------------------------
+
+
+def orders_visible_to(user: User) -> QuerySet[CustomerOrder]:
+    """Orders of the user's branch subtree, newest first."""
+    return (CustomerOrder.objects.filter(scope_q(user))
+            .select_related("customer", "subscription", "org_unit", "sla_clock")
+            .prefetch_related(Prefetch("items", queryset=OrderItem.objects.select_related(
+                "package", "offering", "new_owner").order_by("position")))
+            .order_by("-created_at", "-id"))
+
+
+def order_for(user: User, code: str) -> CustomerOrder:
+    order = orders_visible_to(user).filter(code=code).first()
+    if order is None:
+        raise RecordNotFound("order", code)
+    return order
+
+
+def cancellations_visible_to(user: User) -> QuerySet[OrderCancellation]:
+    return (OrderCancellation.objects.filter(scope_q(user, field="order__org_unit"))
+            .select_related("order").order_by("-requested_at", "-id"))
+
+
+def cancellation_for(user: User, code: str) -> OrderCancellation:
+    cancellation = cancellations_visible_to(user).filter(code=code).first()
+    if cancellation is None:
+        raise RecordNotFound("order cancellation", code)
+    return cancellation
+
+
+def order_by_code(code: str) -> CustomerOrder | None:
+    """Unscoped lookup for the subscriber's own pages and SMS replies (never staff pages)."""
+    return CustomerOrder.objects.select_related("customer", "subscription").filter(
+        code=code).first()
+
+
+# --- work orders ----------------------------------------------------------------------------
+
+
+def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
+    """Work orders of the user's branch subtree, with what a page or a document shows."""
+    return (WorkOrder.objects.filter(scope_q(user))
+            .select_related("subscription", "customer", "org_unit", "team", "technician",
+                            "sla_clock", "order", "repeat_of")
+            .prefetch_related(Prefetch("events", queryset=WorkOrderEvent.objects.order_by(
+                "at", "id")), "attachments")
+            .order_by("-created_at", "-id"))
+
+
+def work_order_for(user: User, code: str) -> WorkOrder:
+    work_order = work_orders_visible_to(user).filter(code=code).first()
+    if work_order is None:
+        raise RecordNotFound("work order", code)
+    return work_order
+
+
+def work_orders_of_subscription(subscription_id: int) -> QuerySet[WorkOrder]:
+    """A line's work orders, newest first (for the subscriber's own pages; unscoped)."""
+    return (WorkOrder.objects.filter(subscription_id=subscription_id)
+            .select_related("sla_clock").order_by("-created_at", "-id"))
+
+
+def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
+                     unit: OrgUnit | None = None, status: str | None = None,
+                     kind: str | None = None) -> QuerySet[WorkOrder]:
+    """Open work orders the user works on, the most urgent first.
+
+    Sorted by the SLA due time of running clocks (least time left first), then
+    paused clocks (their time is frozen) by due time, then work orders without a
+    clock. Technicians and installers see their own work and their teams'
+    unassigned work; dispatchers see their whole branch subtree.
+
+    ``status``: a TMF621 status, or ``open`` (default: every open status),
+    ``warning`` / ``breached`` (running clocks past their warning / due time at
+    ``now``) or ``paused``.
+    """
+    work_orders = work_orders_visible_to(user)
+    if is_field_worker(user):
+        work_orders = work_orders.filter(
+            Q(technician=user) | Q(technician__isnull=True, team__members=user)).distinct()
+    if team is not None:
+        work_orders = work_orders.filter(team=team)
+    if unit is not None:
+        work_orders = work_orders.filter(org_unit__path__startswith=unit.path)
+    if kind:
+        work_orders = work_orders.filter(kind=kind)
+    if status in (None, "", "open"):
+        work_orders = work_orders.filter(status__in=TICKET_OPEN)
+    elif status == "warning":
+        work_orders = work_orders.filter(status__in=TICKET_OPEN, sla_clock__state="running",
+                                         sla_clock__warn_at__lte=now, sla_clock__due_at__gt=now)
+    elif status == "breached":
+        work_orders = work_orders.filter(status__in=TICKET_OPEN, sla_clock__state="running",
+                                         sla_clock__due_at__lte=now)
+    elif status == "paused":
+        work_orders = work_orders.filter(status__in=(TicketStatus.PENDING, TicketStatus.HELD))
+    else:
+        work_orders = work_orders.filter(status=status)
+    return work_orders.annotate(
+        urgency=Case(When(sla_clock__state="running", then=Value(0)),
+                     When(sla_clock__state="paused", then=Value(1)),
+                     default=Value(2), output_field=IntegerField()),
+    ).order_by("urgency", F("sla_clock__due_at").asc(nulls_last=True), "created_at", "id")
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    work_order: WorkOrder
+    time_left: dt.timedelta | None
+    clock_status: str  # ok, warning, breached, paused, stopped, or "" without a clock
+
+
+def queue_entries(work_orders: list[WorkOrder], *, now: dt.datetime) -> list[QueueEntry]:
+    """Time left and colour class for a page of the queue."""
+    entries = []
+    for wo in work_orders:
+        clock = wo.sla_clock
+        entries.append(QueueEntry(
+            work_order=wo,
+            time_left=time_left(clock, now=now) if clock else None,
+            clock_status=clock_status(clock, now=now) if clock else ""))
+    return entries
+
+
+def timeline(work_order: WorkOrder) -> list[WorkOrderEvent]:
+    """Every event of the work order, oldest first (the caller fetched it scoped)."""
+    return list(WorkOrderEvent.objects.filter(work_order=work_order)
+                .select_related("actor").order_by("at", "id"))
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    step: Step
+    position: int
+    recorded: ChecklistStep | None
+    # True for the first step not yet recorded: the only one a technician may record next
+    # (or any recorded one, to correct it).
+    recordable: bool
+
+
+def checklist(work_order: WorkOrder) -> list[ChecklistLine]:
+    """The guided checklist of the work order with what is recorded (empty if none)."""
+    steps = checklist_for(kind=work_order.kind, service=work_order.service)
+    recorded = {s.step: s for s in ChecklistStep.objects.filter(work_order=work_order)}
+    lines = []
+    blocked = False
+    for position, step in enumerate(steps, start=1):
+        record = recorded.get(step.code)
+        lines.append(ChecklistLine(step=step, position=position, recorded=record,
+                                   recordable=not blocked))
+        if record is None:
+            blocked = True
+    return lines
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    return Team.objects.filter(scope_q(user)).select_related("org_unit").order_by("code")
+
+
+def technicians_for(work_order: WorkOrder) -> QuerySet[User]:
+    """Active technicians and installers who may take the work order (its branch line)."""
+    unit = work_order.org_unit
+    ancestors = [p for p in _ancestor_paths(unit.path)]
+    return (User.objects.filter(is_active=True, groups__name__in=list(FIELD_ROLES))
+            .filter(Q(org_unit__path__startswith=unit.path) | Q(org_unit__path__in=ancestors))
+            .distinct().order_by("username"))
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]

@@ -1,0 +1,150 @@
+"""The SLA engine's records: one clock per request, its pauses, its alerts.
+
+A clock keeps a snapshot of the standard that matched when the request was
+accepted, so a later change of standard never rewrites history. Deadlines are
+claimed by the clock process with conditional updates (``warning_claimed_at``,
+``breach_claimed_at``); partial indexes keep the "what is due" query cheap over
+millions of open clocks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from telcodesk.quality.models import LimitUnit, PauseReason
+
+__all__ = ["AlertKind", "ClockState", "LimitUnit", "PauseReason", "SlaAlert", "SlaClock",
+           "SlaPause", "StaffAlertNumber"]
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SlaClock(models.Model):
+    """The clock of one request against its time limit."""
+
+    standard = models.ForeignKey("quality.ServiceStandard", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("standard"))
+    # Snapshot of the standard at acceptance.
+    limit_value = models.DecimalField(_("limit"), max_digits=8, decimal_places=2)
+    limit_unit = models.CharField(_("unit"), max_length=12, choices=LimitUnit.choices)
+    warning_ratio = models.DecimalField(_("warning ratio"), max_digits=4, decimal_places=2,
+                                        default=Decimal("0.80"))
+    excluded_reasons = models.JSONField(_("excluded pause reasons"), default=list, blank=True)
+    service = models.CharField(_("service"), max_length=10)
+    kind = models.CharField(_("request kind"), max_length=20)
+    area = models.CharField(_("area"), max_length=5)
+    tier = models.CharField(_("customer tier"), max_length=10)
+    org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("organisation unit"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("assignee"))
+    subject_label = models.CharField(_("request"), max_length=120)
+    subject_url = models.CharField(_("link"), max_length=300, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"))
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField(_("warning at"))
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ClockState.choices,
+                             default=ClockState.RUNNING)
+    counted_duration = models.DecimalField(_("counted duration"), max_digits=12,
+                                           decimal_places=4, null=True, blank=True)
+    timely = models.BooleanField(_("timely"), null=True, blank=True)
+    breached = models.BooleanField(_("breached"), default=False)
+    warning_claimed_at = models.DateTimeField(_("warning sent"), null=True, blank=True)
+    breach_claimed_at = models.DateTimeField(_("breach recorded"), null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("reopened"), default=0)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        indexes = [
+            # The clock process's two queries touch only unclaimed running clocks.
+            models.Index(fields=["warn_at"], name="sla_warning_due_idx",
+                         condition=Q(state="running", warning_claimed_at__isnull=True)),
+            models.Index(fields=["due_at"], name="sla_breach_due_idx",
+                         condition=Q(state="running", breach_claimed_at__isnull=True)),
+            # Quality reports: finished requests per period.
+            models.Index(fields=["service", "kind", "stopped_at"], name="sla_finished_idx"),
+            models.Index(fields=["subject_label"], name="sla_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label} (due {self.due_at:%Y-%m-%d %H:%M})"
+
+
+class SlaPause(models.Model):
+    """A pause of a clock with its reason; ``excluded`` pauses stop the counting."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="pauses",
+                              verbose_name=_("clock"))
+    reason = models.CharField(_("reason"), max_length=30, choices=PauseReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    excluded = models.BooleanField(_("excluded from the counted time"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class AlertKind(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    BREACH = "breach", _("Breach")
+
+
+class SlaAlert(models.Model):
+    """An alert about a deadline to one staff member (also kept when no SMS went out)."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="alerts",
+                              verbose_name=_("clock"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AlertKind.choices)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+", verbose_name=_("staff member"))
+    role = models.CharField(_("as"), max_length=20)  # "assignee" or "branch_manager"
+    created_at = models.DateTimeField(_("created"))
+    sms_sent = models.BooleanField(_("SMS queued"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("SLA alert")
+        verbose_name_plural = _("SLA alerts")
+        constraints = [models.UniqueConstraint(fields=["clock", "kind", "staff"],
+                                               name="sla_alert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.clock_id} → {self.staff_id}"
+
+
+class StaffAlertNumber(models.Model):
+    """The mobile number a staff member receives deadline alerts on (optional)."""
+
+    staff = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("staff member"))
+    number = models.CharField(_("mobile number (E.164)"), max_length=20)
+
+    class Meta:
+        verbose_name = _("staff alert number")
+        verbose_name_plural = _("staff alert numbers")
+
+    def __str__(self) -> str:
+        return self.number

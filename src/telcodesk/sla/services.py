@@ -1,0 +1,360 @@
+"""Writes of the SLA engine: start, pause, resume, stop, cancel, reopen, assign a
+clock; claim due warnings and breaches exactly once and alert the people concerned.
+
+Every function takes ``now`` from the caller and runs in one transaction. The
+arithmetic lives in ``sla.computation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from telcodesk.core.calendar import WorkingCalendar, load_calendar
+from telcodesk.core.models import Channel, OrgUnit, User
+from telcodesk.core.services import do_audit
+from telcodesk.notify.services import NotifyRequest, do_notify_many
+from telcodesk.quality.selectors import standard_in_force
+from telcodesk.sla import computation
+from telcodesk.sla.errors import SlaError, SlaErrorCode
+from telcodesk.sla.models import (
+    AlertKind,
+    ClockState,
+    PauseReason,
+    SlaAlert,
+    SlaClock,
+    SlaPause,
+    StaffAlertNumber,
+)
+from telcodesk.sla.selectors import branch_managers_of
+
+AUDIT_TYPE = "sla.SlaClock"
+CLAIM_BATCH = 2000
+
+
+def _calendar_for(unit: str) -> WorkingCalendar | None:
+    return load_calendar() if unit == computation.WORKING_DAYS else None
+
+
+def _excluded_intervals(clock: SlaClock, *, until: dt.datetime | None = None
+                        ) -> list[computation.Interval]:
+    """Closed excluded pauses of ``clock``; an open one ends at ``until`` if given."""
+    intervals: list[computation.Interval] = []
+    if clock.pk is None:
+        return intervals
+    for pause in clock.pauses.filter(excluded=True).order_by("started_at", "id"):
+        end = pause.ended_at or until
+        if end is not None:
+            intervals.append((pause.started_at, end))
+    return intervals
+
+
+def _recompute(clock: SlaClock) -> None:
+    cal = _calendar_for(clock.limit_unit)
+    found = computation.deadlines(
+        accepted_at=clock.accepted_at, limit=clock.limit_value,
+        warning_ratio=clock.warning_ratio, unit=clock.limit_unit,
+        pauses=_excluded_intervals(clock), cal=cal)
+    clock.due_at, clock.warn_at = found.due_at, found.warn_at
+
+
+def _locked(clock: SlaClock) -> SlaClock:
+    return SlaClock.objects.select_for_update().get(pk=clock.pk)
+
+
+def _refresh(target: SlaClock, source: SlaClock) -> None:
+    """Copy the saved state into the caller's instance."""
+    for field in SlaClock._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _require_aware(value: dt.datetime, label: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SlaError(SlaErrorCode.INVALID, f"{label} needs a time zone")
+
+
+# --- the clock's life ------------------------------------------------------------
+
+
+@transaction.atomic
+def do_start_clock(*, now: dt.datetime, service: str, kind: str, area: str, tier: str,
+                   accepted_at: dt.datetime, org_unit: OrgUnit, assignee: User | None = None,
+                   subject_label: str, subject_url: str = "") -> SlaClock:
+    """Start a clock under the standard in force at ``accepted_at`` (kept as a snapshot)."""
+    _require_aware(accepted_at, "the acceptance time")
+    if accepted_at > now:
+        raise SlaError(SlaErrorCode.INVALID, "a request cannot be accepted in the future")
+    if not subject_label.strip():
+        raise SlaError(SlaErrorCode.INVALID, "the clock needs the request's label")
+    standard = standard_in_force(service=service, kind=kind, area=area, tier=tier,
+                                 at=accepted_at)
+    clock = SlaClock(
+        standard=standard, limit_value=standard.limit_value, limit_unit=standard.limit_unit,
+        warning_ratio=standard.warning_ratio,
+        excluded_reasons=list(standard.excluded_pause_reasons), service=service, kind=kind,
+        area=area, tier=tier, org_unit=org_unit, assignee=assignee,
+        subject_label=subject_label.strip()[:120], subject_url=subject_url,
+        accepted_at=accepted_at, state=ClockState.RUNNING)
+    _recompute(clock)
+    clock.save(force_insert=True)
+    return clock
+
+
+@transaction.atomic
+def do_pause_clock(*, now: dt.datetime, clock: SlaClock, reason: str, note: str = "",
+                   actor: User | None = None, channel: str = Channel.SYSTEM) -> SlaPause:
+    """Pause with a reason. An excluded reason stops the counting until the resume;
+    any other reason is recorded while the clock keeps running."""
+    if not reason:
+        raise SlaError(SlaErrorCode.REASON_REQUIRED, "a pause needs a reason")
+    if reason not in PauseReason.values:
+        raise SlaError(SlaErrorCode.INVALID, f"unknown pause reason {reason!r} "
+                                             f"(one of {', '.join(PauseReason.values)})")
+    locked = _locked(clock)
+    if locked.state not in (ClockState.RUNNING,):
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE,
+                       f"{locked.subject_label}: a {locked.state} clock cannot be paused")
+    if locked.pauses.filter(ended_at__isnull=True).exists():
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE,
+                       f"{locked.subject_label} is already paused; resume it first")
+    if now < locked.accepted_at:
+        raise SlaError(SlaErrorCode.INVALID, "a pause cannot start before the acceptance")
+    excluded = reason in locked.excluded_reasons
+    pause = SlaPause.objects.create(clock=locked, reason=reason, note=note[:300],
+                                    started_at=now, excluded=excluded, actor=actor)
+    if excluded:
+        locked.state = ClockState.PAUSED
+        locked.paused_since = now
+        locked.save(update_fields=["state", "paused_since"])
+    do_audit(now=now, actor=actor, channel=channel, action="sla.pause", target_type=AUDIT_TYPE,
+             target_id=locked.pk, summary=f"{locked.subject_label}: {reason}"
+             f"{' (excluded)' if excluded else ' (clock keeps running)'}")
+    _refresh(clock, locked)
+    return pause
+
+
+def _close_open_pause(clock: SlaClock, at: dt.datetime) -> SlaPause | None:
+    pause = clock.pauses.filter(ended_at__isnull=True).first()
+    if pause is not None:
+        pause.ended_at = max(at, pause.started_at)
+        pause.save(update_fields=["ended_at"])
+    return pause
+
+
+@transaction.atomic
+def do_resume_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = None,
+                    channel: str = Channel.SYSTEM) -> SlaClock:
+    """End the open pause; after an excluded one the due and warning times move on."""
+    locked = _locked(clock)
+    pause = (_close_open_pause(locked, now)
+             if locked.state in (ClockState.RUNNING, ClockState.PAUSED) else None)
+    if pause is None:
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE, f"{locked.subject_label} is not paused")
+    if pause.excluded:
+        locked.state = ClockState.RUNNING
+        locked.paused_since = None
+        _recompute(locked)
+        locked.save(update_fields=["state", "paused_since", "due_at", "warn_at"])
+    do_audit(now=now, actor=actor, channel=channel, action="sla.resume", target_type=AUDIT_TYPE,
+             target_id=locked.pk, summary=f"{locked.subject_label}: due "
+             f"{locked.due_at.isoformat()}")
+    _refresh(clock, locked)
+    return clock
+
+
+@transaction.atomic
+def do_stop_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = None,
+                  channel: str = Channel.SYSTEM) -> SlaClock:
+    """Stop the clock (the service works again, the change is done) and store the
+    counted duration, whether it was timely and whether the limit was breached."""
+    locked = _locked(clock)
+    if locked.state not in (ClockState.RUNNING, ClockState.PAUSED):
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE,
+                       f"{locked.subject_label}: a {locked.state} clock cannot be stopped")
+    stop_at = max(now, locked.accepted_at)
+    _close_open_pause(locked, stop_at)
+    cal = _calendar_for(locked.limit_unit)
+    value = computation.counted(accepted_at=locked.accepted_at, until=stop_at,
+                                unit=locked.limit_unit, pauses=_excluded_intervals(locked),
+                                cal=cal)
+    locked.counted_duration = computation.as_decimal(value)
+    locked.timely = computation.is_timely(locked.counted_duration, locked.limit_value)
+    locked.breached = not locked.timely
+    locked.state = ClockState.STOPPED
+    locked.stopped_at = stop_at
+    locked.paused_since = None
+    locked.save(update_fields=["counted_duration", "timely", "breached", "state", "stopped_at",
+                               "paused_since"])
+    _refresh(clock, locked)
+    return clock
+
+
+@transaction.atomic
+def do_cancel_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = None,
+                    channel: str = Channel.SYSTEM) -> SlaClock:
+    """Cancel (the request was withdrawn): the clock counts in no report."""
+    locked = _locked(clock)
+    if locked.state not in (ClockState.RUNNING, ClockState.PAUSED):
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE,
+                       f"{locked.subject_label}: a {locked.state} clock cannot be cancelled")
+    _close_open_pause(locked, max(now, locked.accepted_at))
+    locked.state = ClockState.CANCELLED
+    locked.stopped_at = max(now, locked.accepted_at)
+    locked.paused_since = None
+    locked.save(update_fields=["state", "stopped_at", "paused_since"])
+    do_audit(now=now, actor=actor, channel=channel, action="sla.cancel", target_type=AUDIT_TYPE,
+             target_id=locked.pk, summary=locked.subject_label)
+    _refresh(clock, locked)
+    return clock
+
+
+@transaction.atomic
+def do_reopen_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = None,
+                    channel: str = Channel.SYSTEM) -> SlaClock:
+    """Reopen a stopped clock (the subscriber says the fault is back).
+
+    The same clock continues: the time between the stop and the reopening is
+    recorded as an excluded pause (``other``, "closed until reopened"), so the
+    counted time goes on from where it stopped; the stored result is cleared
+    until the next stop. Warnings and breaches already claimed are not sent again.
+    """
+    locked = _locked(clock)
+    if locked.state != ClockState.STOPPED or locked.stopped_at is None:
+        raise SlaError(SlaErrorCode.ILLEGAL_STATE,
+                       f"{locked.subject_label}: only a stopped clock can be reopened")
+    if now > locked.stopped_at:
+        SlaPause.objects.create(clock=locked, reason=PauseReason.OTHER,
+                                note="closed until reopened", started_at=locked.stopped_at,
+                                ended_at=now, excluded=True, actor=actor)
+    locked.state = ClockState.RUNNING
+    locked.stopped_at = None
+    locked.counted_duration = None
+    locked.timely = None
+    locked.breached = locked.breach_claimed_at is not None
+    locked.reopened += 1
+    _recompute(locked)
+    locked.save()
+    do_audit(now=now, actor=actor, channel=channel, action="sla.reopen", target_type=AUDIT_TYPE,
+             target_id=locked.pk, summary=f"{locked.subject_label}: due "
+             f"{locked.due_at.isoformat()}")
+    _refresh(clock, locked)
+    return clock
+
+
+@transaction.atomic
+def do_assign_clock(*, clock: SlaClock, assignee: User | None) -> SlaClock:
+    """Who is alerted as the assignee (follows the work order's technician)."""
+    SlaClock.objects.filter(pk=clock.pk).update(assignee=assignee)
+    clock.assignee = assignee
+    return clock
+
+
+# --- the clock process: claim due deadlines exactly once -----------------------------
+
+
+_CLAIM_COLUMN = {AlertKind.WARNING: ("warning_claimed_at", "warn_at"),
+                 AlertKind.BREACH: ("breach_claimed_at", "due_at")}
+
+
+def _claim_ids(kind: AlertKind, *, now: dt.datetime, limit: int) -> list[int]:
+    """Claim up to ``limit`` due clocks in one conditional UPDATE ... RETURNING.
+
+    The inner SELECT walks the partial index (running, unclaimed, ordered by the
+    deadline); the outer WHERE repeats the condition, so a row another process
+    claimed meanwhile is left alone. On PostgreSQL the rows are locked with
+    ``SKIP LOCKED`` (a second clock skips what the first is claiming); SQLite runs
+    the statement under its single write lock.
+    """
+    claimed_col, deadline_col = _CLAIM_COLUMN[kind]
+    table = connection.ops.quote_name(SlaClock._meta.db_table)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # A breach also settles the warning: nobody is warned about a limit already passed.
+    extra = (", breached = %s, warning_claimed_at = COALESCE(warning_claimed_at, %s)"
+             if kind == AlertKind.BREACH else "")
+    condition = (f"state = %s AND {claimed_col} IS NULL AND {deadline_col} <= %s")
+    sql = (f"UPDATE {table} SET {claimed_col} = %s{extra} "  # noqa: S608 (names are ours)
+           f"WHERE id IN (SELECT id FROM {table} WHERE {condition} "
+           f"ORDER BY {deadline_col} LIMIT %s{lock}) AND {condition} RETURNING id")
+    at = connection.ops.adapt_datetimefield_value(now)  # UTC text on SQLite
+    params: list[Any] = [at]
+    if kind == AlertKind.BREACH:
+        params += [True, at]
+    params += [ClockState.RUNNING, at, limit, ClockState.RUNNING, at]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _alert(kind: AlertKind, clocks: Sequence[SlaClock], *, now: dt.datetime) -> int:
+    """Record an alert per clock and person (assignee, branch managers) and queue an
+    SMS to those with an alert number. Returns the number of SMS queued."""
+    units = {clock.org_unit_id: clock.org_unit for clock in clocks}
+    managers = {unit_id: branch_managers_of(unit) for unit_id, unit in units.items()}
+    alerts: list[SlaAlert] = []
+    for clock in clocks:
+        recipients: dict[int, tuple[User, str]] = {}
+        if clock.assignee is not None and clock.assignee.is_active:
+            recipients[clock.assignee.pk] = (clock.assignee, "assignee")
+        for manager in managers[clock.org_unit_id]:
+            recipients.setdefault(manager.pk, (manager, "branch_manager"))
+        alerts += [SlaAlert(clock=clock, kind=kind, staff=user, role=role, created_at=now)
+                   for user, role in recipients.values()]
+    if not alerts:
+        return 0
+    numbers = dict(StaffAlertNumber.objects.filter(
+        staff_id__in={a.staff_id for a in alerts}).values_list("staff_id", "number"))
+    notify_kind = "deadline_warning" if kind == AlertKind.WARNING else "deadline_breached"
+    requests = []
+    for alert in alerts:
+        number = numbers.get(alert.staff_id)
+        if not number:
+            continue
+        alert.sms_sent = True
+        clock = alert.clock
+        reference, _, what = clock.subject_label.partition(" ")
+        requests.append(NotifyRequest(
+            kind=notify_kind, recipient=number,
+            context={"what": what or clock.kind, "reference": reference,
+                     "deadline": clock.due_at},
+            dedupe_key=f"sla:{clock.pk}:{kind}:{alert.staff_id}", staff=alert.staff))
+    SlaAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    if requests:
+        do_notify_many(now=now, requests=requests, channel=Channel.SYSTEM)
+    return len(requests)
+
+
+@transaction.atomic
+def do_claim_deadlines(*, now: dt.datetime, kind: AlertKind, limit: int = CLAIM_BATCH,
+                       alert: bool = True) -> list[int]:
+    """Claim due warnings or breaches (at most ``limit``) and alert; returns the ids.
+
+    A deadline is claimed by exactly one caller, however many clock processes
+    run: the claim and its alerts commit together, or not at all.
+    """
+    ids = _claim_ids(kind, now=now, limit=limit)
+    if ids and alert:
+        clocks = list(SlaClock.objects.filter(pk__in=ids)
+                      .select_related("assignee", "org_unit"))
+        _alert(kind, clocks, now=now)
+    return ids
+
+
+def claim_warnings(now: dt.datetime) -> list[int]:
+    """Claim every due warning (batch after batch)."""
+    return _claim_all(AlertKind.WARNING, now)
+
+
+def claim_breaches(now: dt.datetime) -> list[int]:
+    return _claim_all(AlertKind.BREACH, now)
+
+
+def _claim_all(kind: AlertKind, now: dt.datetime) -> list[int]:
+    claimed: list[int] = []
+    while True:
+        batch = do_claim_deadlines(now=now, kind=kind)
+        claimed += batch
+        if len(batch) < CLAIM_BATCH:
+            return claimed

@@ -1,0 +1,105 @@
+"""The demo's orders and faults: a half-year of history and a queue worth looking at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+
+import pytest
+from django.db import transaction
+
+from telcodesk.core.calendar import load_calendar
+from telcodesk.core.clock import local
+from telcodesk.core.models import User
+from telcodesk.demo.builder import build_demo
+from telcodesk.demo.orders_activity import half_year_before
+from telcodesk.orders.models import CustomerOrder, WorkOrder
+from telcodesk.orders.selectors import work_order_queue
+from telcodesk.sla.models import SlaPause
+from telcodesk.sla.selectors import clock_status
+
+pytestmark = pytest.mark.django_db
+
+
+def digest() -> str:
+    """What the generator wrote, without database ids (sequences differ between runs)."""
+    h = hashlib.sha256()
+    for wo in WorkOrder.objects.select_related("subscription", "sla_clock").order_by(
+            "created_at", "subscription__number", "kind"):
+        clock = wo.sla_clock
+        h.update(repr((wo.kind, wo.status, wo.subscription.number, wo.created_at,
+                       wo.resolved_at, clock.due_at if clock else None,
+                       clock.counted_duration if clock else None,
+                       clock.breached if clock else None,
+                       [(p.reason, p.started_at, p.ended_at) for p in clock.pauses.all()]
+                       if clock else [])).encode())
+    for order in CustomerOrder.objects.select_related("subscription").order_by(
+            "created_at", "state"):
+        h.update(repr((order.state, order.channel, order.created_at, order.completed_at,
+                       order.subscription.number if order.subscription else None)).encode())
+    return h.hexdigest()
+
+
+def build_and_digest(now: dt.datetime, seed: int, subscribers: int = 300) -> str:
+    with transaction.atomic():
+        build_demo(now=now, subscribers=subscribers, seed=seed)
+        result = digest()
+        transaction.set_rollback(True)
+    return result
+
+
+def test_the_same_seed_writes_the_same_requests(now):
+    first = build_and_digest(now, seed=11)
+    assert build_and_digest(now, seed=11) == first
+    assert build_and_digest(now, seed=12) != first
+
+
+def test_half_year_boundaries():
+    assert half_year_before(dt.date(2025, 9, 30)) == (dt.date(2025, 1, 1), dt.date(2025, 7, 1))
+    assert half_year_before(dt.date(2026, 3, 2)) == (dt.date(2025, 7, 1), dt.date(2026, 1, 1))
+    assert half_year_before(dt.date(2025, 7, 1)) == (dt.date(2025, 1, 1), dt.date(2025, 7, 1))
+
+
+@pytest.fixture
+def demo(now):
+    build_demo(now=now, subscribers=1000, seed=2026)
+    return now
+
+
+def test_history_covers_the_half_year_with_its_holiday_mostly_in_time(demo):
+    now = demo
+    start, end = half_year_before(local(now).date())
+    history = WorkOrder.objects.filter(created_at__date__lt=end).select_related("sla_clock")
+    assert history.exists()
+    days = {local(wo.created_at).date() for wo in history}
+    assert min(days) >= start
+    # Spring Festival 2025 lies inside the period, and the calendar knows it.
+    assert start <= dt.date(2025, 1, 29) < end
+    assert not load_calendar().is_working_day(dt.date(2025, 1, 29))
+    finished = [wo for wo in history if wo.sla_clock and wo.sla_clock.state == "stopped"]
+    assert len(finished) == history.count()
+    timely = sum(1 for wo in finished if wo.sla_clock.timely)
+    assert timely / len(finished) >= 0.85
+    assert CustomerOrder.objects.filter(state="completed").exists()
+
+
+def test_customers_caused_pauses_are_recorded(demo):
+    reasons = Counter(SlaPause.objects.values_list("reason", flat=True))
+    assert reasons["customer_absent"] > 0
+    assert all(p.excluded for p in SlaPause.objects.filter(reason="customer_absent"))
+
+
+def test_the_queue_has_open_warning_and_breached_work(demo):
+    now = demo
+    admin = User.objects.get(username="admin")
+    queue = list(work_order_queue(admin, now=now))
+    statuses = Counter(clock_status(wo.sla_clock, now=now) for wo in queue if wo.sla_clock)
+    assert statuses["warning"] >= 1
+    assert statuses["breached"] >= 1
+    assert all(wo.status in ("acknowledged", "inProgress", "pending", "held") for wo in queue)
+    # Branch scoping: Taiyuan's manager sees Taiyuan's work only.
+    manager = User.objects.get(username="manager.ty")
+    taiyuan = list(work_order_queue(manager, now=now))
+    assert len(taiyuan) < len(queue)
+    assert all(wo.org_unit.path.startswith(manager.org_unit.path) for wo in taiyuan)

@@ -1,0 +1,136 @@
+"""Service standards: the shipped defaults, the most specific match, overlaps refused,
+the public page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from telcodesk.core.models import AuditEntry
+from telcodesk.quality.errors import QualityError
+from telcodesk.quality.models import ServiceStandard
+from telcodesk.quality.selectors import standard_in_force
+from telcodesk.quality.services import do_create_standard, do_retire_standard
+
+pytestmark = pytest.mark.django_db
+
+
+def test_defaults_of_standards_md_are_shipped(now):
+    def limit(service, kind, area="any", tier="ordinary"):
+        s = standard_in_force(service=service, kind=kind, area=area, tier=tier, at=now)
+        return s.limit_value, s.limit_unit
+
+    assert limit("fixed", "install", "urban") == (Decimal("3"), "working_days")
+    assert limit("fixed", "install", "rural") == (Decimal("5"), "working_days")
+    assert limit("fixed", "repair", "urban") == (Decimal("24"), "hours")
+    assert limit("fixed", "repair", "rural") == (Decimal("48"), "hours")
+    assert limit("broadband", "install", "urban") == (Decimal("3"), "working_days")
+    assert limit("broadband", "install", "rural") == (Decimal("5"), "working_days")
+    assert limit("broadband", "repair", "urban") == (Decimal("24"), "hours")
+    assert limit("broadband", "repair", "rural") == (Decimal("48"), "hours")
+    assert limit("mobile", "change", "urban") == (Decimal("24"), "hours")
+    assert limit("mobile", "reconnection", "rural") == (Decimal("24"), "hours")
+    assert limit("mobile", "repair", "urban") == (Decimal("48"), "hours")
+    assert limit("broadband", "complaint_reply", "urban") == (Decimal("48"), "hours")
+    assert limit("mobile", "complaint_regulator") == (Decimal("360"), "hours")
+
+    mobile_change = standard_in_force(service="mobile", kind="change", area="urban",
+                                      tier="ordinary", at=now)
+    assert mobile_change.average_target == Decimal("1")
+    assert mobile_change.maximum_value == Decimal("24")
+    assert mobile_change.verified
+    fixed_install = standard_in_force(service="fixed", kind="install", area="urban",
+                                      tier="ordinary", at=now)
+    assert not fixed_install.verified
+    assert "Unverified" in fixed_install.source
+    assert fixed_install.warning_ratio == Decimal("0.80")
+
+
+def test_excluded_pause_reasons_follow_the_clock_rules(now):
+    def excluded(service, kind):
+        return set(standard_in_force(service=service, kind=kind, area="urban",
+                                     tier="ordinary", at=now).excluded_pause_reasons)
+
+    common = {"customer_absent", "customer_postponed", "awaiting_customer_info"}
+    assert excluded("fixed", "repair") == common | {"customer_line"}
+    assert excluded("broadband", "repair") == common | {"customer_access_line"}
+    assert excluded("mobile", "repair") == common | {"handset_fault"}
+    assert excluded("broadband", "install") == common
+
+
+def test_vip_tier_gets_its_shorter_limit_and_others_fall_back_to_any(now):
+    gold = standard_in_force(service="broadband", kind="repair", area="urban", tier="gold",
+                             at=now)
+    assert gold.limit_value == Decimal("12") and gold.tier == "gold"
+    silver = standard_in_force(service="broadband", kind="repair", area="urban",
+                               tier="silver", at=now)
+    assert silver.limit_value == Decimal("24") and silver.tier == "any"
+
+
+def test_a_request_nobody_published_a_standard_for_is_refused(now):
+    ServiceStandard.objects.filter(service="mobile", kind="repair").delete()
+    with pytest.raises(QualityError, match="no service standard in force"):
+        standard_in_force(service="mobile", kind="repair", area="urban", tier="ordinary",
+                          at=now)
+
+
+def test_an_overlapping_standard_is_refused_and_nothing_changes(now):
+    before = ServiceStandard.objects.count()
+    with pytest.raises(QualityError) as caught:
+        do_create_standard(now=now, actor=None, service="broadband", kind="install",
+                           area="urban", tier="any", limit_value=2, limit_unit="working_days",
+                           active_from=now)
+    assert caught.value.code == "overlap"
+    existing = standard_in_force(service="broadband", kind="install", area="urban",
+                                 tier="ordinary", at=now)
+    assert f"#{existing.pk}" in caught.value.message
+    assert ServiceStandard.objects.count() == before
+
+
+def test_retire_then_publish_a_new_standard_from_that_instant(now):
+    old = standard_in_force(service="broadband", kind="install", area="urban",
+                            tier="ordinary", at=now)
+    switch = now + dt.timedelta(days=30)
+    do_retire_standard(now=now, standard=old, active_to=switch)
+    new = do_create_standard(now=now, actor=None, service="broadband", kind="install",
+                             area="urban", limit_value="2", limit_unit="working_days",
+                             excluded_pause_reasons=["customer_absent"], active_from=switch,
+                             source="Operator 2025 commitment")
+    assert standard_in_force(service="broadband", kind="install", area="urban",
+                             tier="ordinary", at=now).pk == old.pk
+    assert standard_in_force(service="broadband", kind="install", area="urban",
+                             tier="ordinary", at=switch).pk == new.pk
+    assert AuditEntry.objects.filter(action="standard.create", target_id=str(new.pk)).exists()
+    # A standard ending inside the new one's period is refused too.
+    with pytest.raises(QualityError, match="overlaps"):
+        do_create_standard(now=now, actor=None, service="broadband", kind="install",
+                           area="urban", limit_value="1", limit_unit="working_days",
+                           active_from=now - dt.timedelta(days=400),
+                           active_to=switch + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"limit_value": 0}, "greater than 0"),
+    ({"limit_unit": "weeks"}, "unknown limit unit"),
+    ({"excluded_pause_reasons": ["rain"]}, "unknown pause reason"),
+    ({"warning_ratio": "1.5"}, "warning ratio"),
+    ({"service": "satellite"}, "unknown service"),
+])
+def test_bad_standards_are_refused(now, kwargs, message):
+    base = dict(now=now, actor=None, service="fixed", kind="install", area="urban",
+                tier="gold", limit_value=2, limit_unit="working_days",
+                active_from=now + dt.timedelta(days=1))
+    with pytest.raises(QualityError, match=message):
+        do_create_standard(**{**base, **kwargs})
+
+
+def test_public_page_shows_the_standards_in_force_without_login(client):
+    response = client.get("/standards/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Broadband" in text and "Fixed telephone" in text and "Mobile" in text
+    assert "装机入网平均时间" in text
+    assert "Customer&#x27;s own access line" in text or "Customer's own access line" in text
+    assert "unverified" in text
