@@ -339,6 +339,26 @@ def collection_response(items: Sequence[Any], *, total: int) -> HttpResponse:
 # --- fields= ------------------------------------------------------------------------
 
 
+def list_response(
+    request: HttpRequest,
+    queryset: QuerySet[M],
+    *,
+    filters: FilterSet,
+    attributes: Iterable[str],
+    render: Callable[[M], dict[str, Any]],
+) -> HttpResponse:
+    """A whole TMF list endpoint: paging, attribute filters, ``fields=`` and headers.
+
+    ``queryset`` is already scoped and ordered; ``render`` turns one row into its
+    TMF document.
+    """
+    page = parse_paging(request)
+    fields = parse_fields(request, attributes)
+    items, total = paginate(filters.apply(queryset, request), page)
+    return collection_response([select_fields(render(item), fields) for item in items],
+                               total=total)
+
+
 def parse_fields(request: HttpRequest, allowed: Iterable[str]) -> frozenset[str] | None:
     """The first-level attributes asked for with ``fields=``, or None for all.
 

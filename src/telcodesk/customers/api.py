@@ -121,19 +121,12 @@ def _body_error(message: str) -> tmf.TmfError:
 )
 def list_customers(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    page = tmf.parse_paging(request)
-    fields = tmf.parse_fields(request, schemas.CUSTOMER_ATTRIBUTES)
-    customers = CUSTOMER_FILTERS.apply(visible_customers(user), request)
-    customers = customers.select_related("org_unit").prefetch_related(
+    customers = visible_customers(user).select_related("org_unit").prefetch_related(
         Prefetch("accounts", queryset=Account.objects.order_by("number")))
-    items, total = tmf.paginate(customers, page)
-    base = _base(request)
-    full = may_see_full_numbers(user)
-    return tmf.collection_response(
-        [tmf.select_fields(schemas.customer_document(c, base=base, full_numbers=full), fields)
-         for c in items],
-        total=total,
-    )
+    base, full = _base(request), may_see_full_numbers(user)
+    return tmf.list_response(
+        request, customers, filters=CUSTOMER_FILTERS, attributes=schemas.CUSTOMER_ATTRIBUTES,
+        render=lambda c: schemas.customer_document(c, base=base, full_numbers=full))
 
 
 @router.get(

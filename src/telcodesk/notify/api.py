@@ -100,16 +100,11 @@ def _body_error(message: str) -> tmf.TmfError:
 )
 def list_messages(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    page = tmf.parse_paging(request)
-    fields = tmf.parse_fields(request, schemas.MESSAGE_ATTRIBUTES)
-    messages = MESSAGE_FILTERS.apply(communication_messages(user), request)
-    items, total = tmf.paginate(messages.order_by("-created_at", "-pk"), page)
+    messages = communication_messages(user).order_by("-created_at", "-pk")
     base, full = _base(request), may_see_full_numbers(user)
-    return tmf.collection_response(
-        [tmf.select_fields(schemas.communication_document(m, base=base, full_numbers=full),
-                           fields) for m in items],
-        total=total,
-    )
+    return tmf.list_response(
+        request, messages, filters=MESSAGE_FILTERS, attributes=schemas.MESSAGE_ATTRIBUTES,
+        render=lambda m: schemas.communication_document(m, base=base, full_numbers=full))
 
 
 @router.get(

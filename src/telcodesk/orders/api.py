@@ -144,12 +144,9 @@ TICKET_FILTERS = tmf.FilterSet({
     openapi_extra={"parameters": TICKET_FILTERS.openapi_parameters()},
 )
 def list_tickets(request: HttpRequest) -> HttpResponse:
-    page = tmf.parse_paging(request)
-    fields = tmf.parse_fields(request, schemas.TICKET_ATTRIBUTES)
-    tickets = TICKET_FILTERS.apply(work_orders_visible_to(_user(request)), request)
-    items, total = tmf.paginate(tickets, page)
-    return tmf.collection_response(
-        [tmf.select_fields(_ticket(request, wo), fields) for wo in items], total=total)
+    return tmf.list_response(
+        request, work_orders_visible_to(_user(request)), filters=TICKET_FILTERS,
+        attributes=schemas.TICKET_ATTRIBUTES, render=lambda wo: _ticket(request, wo))
 
 
 @ticket_router.get(
@@ -291,12 +288,9 @@ ORDER_FILTERS = tmf.FilterSet({
     openapi_extra={"parameters": ORDER_FILTERS.openapi_parameters()},
 )
 def list_orders(request: HttpRequest) -> HttpResponse:
-    page = tmf.parse_paging(request)
-    fields = tmf.parse_fields(request, schemas.ORDER_ATTRIBUTES)
-    orders = ORDER_FILTERS.apply(orders_visible_to(_user(request)), request)
-    items, total = tmf.paginate(orders, page)
-    return tmf.collection_response(
-        [tmf.select_fields(_order(request, o), fields) for o in items], total=total)
+    return tmf.list_response(
+        request, orders_visible_to(_user(request)), filters=ORDER_FILTERS,
+        attributes=schemas.ORDER_ATTRIBUTES, render=lambda o: _order(request, o))
 
 
 @order_router.get(
@@ -464,12 +458,9 @@ CANCEL_FILTERS = tmf.FilterSet({
     openapi_extra={"parameters": CANCEL_FILTERS.openapi_parameters()},
 )
 def list_cancellations(request: HttpRequest) -> HttpResponse:
-    page = tmf.parse_paging(request)
-    fields = tmf.parse_fields(request, schemas.CANCEL_ATTRIBUTES)
-    cancellations = CANCEL_FILTERS.apply(cancellations_visible_to(_user(request)), request)
-    items, total = tmf.paginate(cancellations, page)
-    return tmf.collection_response(
-        [tmf.select_fields(_cancellation(request, c), fields) for c in items], total=total)
+    return tmf.list_response(
+        request, cancellations_visible_to(_user(request)), filters=CANCEL_FILTERS,
+        attributes=schemas.CANCEL_ATTRIBUTES, render=lambda c: _cancellation(request, c))
 
 
 @order_router.get(
