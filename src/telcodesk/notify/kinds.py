@@ -195,5 +195,6 @@ def get_kind(code: str) -> Kind:
                           f"{', '.join(sorted(KINDS))}") from None
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return [(k.code, str(k.label)) for k in _KINDS]
+def kind_choices() -> list[tuple[str, str | Promise]]:
+    # Lazy labels: evaluating them here would freeze one language into the migrations.
+    return [(k.code, k.label) for k in _KINDS]
