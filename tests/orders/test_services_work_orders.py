@@ -283,6 +283,14 @@ def test_assignment_follows_to_the_clock(now, org, fault, staff):
     fault.refresh_from_db()
     assert fault.technician == staff.tech
 
+    # A hotline agent sees the branch queue but does not dispatch work.
+    with pytest.raises(OrdersError) as refused:
+        services.do_assign_work_order(now=now, work_order=fault, technician=None, team=team,
+                                      actor=staff.agent)
+    assert refused.value.code == "forbidden"
+    fault.refresh_from_db()
+    assert fault.technician == staff.tech
+
 
 def test_notes_and_attachments(now, fault, staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

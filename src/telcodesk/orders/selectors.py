@@ -32,17 +32,24 @@ from telcodesk.sla.selectors import clock_status, time_left
 
 # Roles that work in the field: their queue is their own work and their team's unassigned.
 FIELD_ROLES = frozenset({Role.REPAIR_TECHNICIAN, Role.INSTALLER})
-# Roles that see (and dispatch) every work order of their branch subtree.
-DISPATCH_ROLES = frozenset({Role.BRANCH_MANAGER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
-                            Role.VIP_CLERK, Role.QUALITY_MANAGER, Role.ADMINISTRATOR,
-                            Role.COMPLAINT_HANDLER})
+# Roles that see every work order of their branch subtree.
+BRANCH_QUEUE_ROLES = frozenset({Role.BRANCH_MANAGER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
+                                Role.VIP_CLERK, Role.QUALITY_MANAGER, Role.ADMINISTRATOR,
+                                Role.COMPLAINT_HANDLER})
+# Roles that give work orders to teams and technicians.
+ASSIGN_ROLES = frozenset({Role.BRANCH_MANAGER, Role.ADMINISTRATOR})
 # ``status`` filter values of the queue besides the TMF621 statuses.
 QUEUE_STATUS_FILTERS = ("open", "warning", "breached", "paused")
 
 
 def is_field_worker(user: User) -> bool:
     return (not user.is_superuser and user.has_role(*FIELD_ROLES)
-            and not user.has_role(*DISPATCH_ROLES))
+            and not user.has_role(*BRANCH_QUEUE_ROLES))
+
+
+def may_assign(user: User) -> bool:
+    """Whether ``user`` may give work orders to teams and technicians."""
+    return user.is_superuser or user.has_role(*ASSIGN_ROLES)
 
 
 # --- customer orders ------------------------------------------------------------------------

@@ -61,6 +61,7 @@ from telcodesk.orders.models import (
     WorkOrderEvent,
     WorkOrderKind,
 )
+from telcodesk.orders.selectors import may_assign
 from telcodesk.orders.state_machines import (
     ORDER_FINAL,
     TICKET_OPEN,
@@ -1009,7 +1010,13 @@ def _same_branch(unit_a: Any, unit_b: Any) -> bool:
 def do_assign_work_order(*, now: dt.datetime, work_order: WorkOrder,
                          technician: User | None, team: Team | None, actor: User | None,
                          channel: str = Channel.CONSOLE) -> WorkOrder:
-    """Give the work order to a team and/or a technician (the SLA clock's assignee)."""
+    """Give the work order to a team and/or a technician (the SLA clock's assignee).
+
+    A staff ``actor`` must hold an assigning role; ``None`` is the system itself.
+    """
+    if actor is not None and not may_assign(actor):
+        raise OrdersError(OrdersErrorCode.FORBIDDEN,
+                          "only branch managers and administrators assign work orders")
     work_order = _locked_work_order(work_order)
     if work_order.status not in TICKET_OPEN:
         raise OrdersError(OrdersErrorCode.ILLEGAL_TRANSITION,

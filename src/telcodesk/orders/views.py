@@ -37,7 +37,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
-from telcodesk.core.roles import Role
 from telcodesk.customers.selectors import offering_by_code, package_by_code, subscription_for
 from telcodesk.orders import forms as order_forms
 from telcodesk.orders import selectors, services
@@ -60,17 +59,10 @@ from telcodesk.sla.selectors import clock_status, explain, time_left
 
 QUEUE_PER_PAGE = 50
 ORDERS_PER_PAGE = 50
-# Who dispatches work orders to teams and technicians.
-DISPATCH_ROLES = (Role.BRANCH_MANAGER, Role.ADMINISTRATOR)
-FIELD_ROLES = (Role.REPAIR_TECHNICIAN, Role.INSTALLER)
 
 
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def may_dispatch(user: User) -> bool:
-    return user.is_superuser or user.has_role(*DISPATCH_ROLES)
 
 
 def _is_fragment_request(request: HttpRequest) -> bool:
@@ -157,7 +149,7 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "counts": counts,
                "total": page.paginator.count, "query": query.urlencode(), "now": now,
-               "can_dispatch": may_dispatch(user)}
+               "can_dispatch": selectors.may_assign(user)}
     template = ("orders/_queue.html" if _is_fragment_request(request)
                 else "orders/work_order_queue.html")
     response = render(request, template, context)
@@ -219,7 +211,7 @@ def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
         "attachments": list(work_order.attachments.all()),
         "is_open": is_open,
         "is_paused": work_order.status in TICKET_PAUSED,
-        "can_dispatch": may_dispatch(user) and is_open,
+        "can_dispatch": selectors.may_assign(user) and is_open,
         "reason_required": sorted(TICKET_REASON_REQUIRED),
         "assign_form": forms.get("assign") or order_forms.AssignForm(
             user=user, initial={"team": work_order.team_id,
@@ -262,7 +254,7 @@ def _act(request: HttpRequest, code: str, form_name: str, form: Any,
 def work_order_assign(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     selectors.work_order_for(user, code)  # 404 first, then 403
-    if not may_dispatch(user):
+    if not selectors.may_assign(user):
         raise PermissionDenied(_("Only branch managers and administrators assign work orders."))
     form = order_forms.AssignForm(request.POST, user=user)
     return _act(request, code, "assign", form, lambda wo, data: services.do_assign_work_order(
