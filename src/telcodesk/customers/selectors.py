@@ -8,11 +8,15 @@ revealed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from telcodesk.core import phone
+from telcodesk.core.bulk import values_subquery
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
 from telcodesk.customers.models import Account, Customer, Package, Subscription, ValueAddedOffering
@@ -128,10 +132,76 @@ def subscription_for(user: User, number: str) -> Subscription | None:
             .order_by("pk").first())
 
 
+_NUMBERS_PER_QUERY = 20_000
+
+
+def customer_ids_by_number(numbers: Iterable[str]) -> dict[str, int]:
+    """Customer id of the live subscription holding each number, for bulk importers.
+
+    ``numbers`` are E.164 (mobile and fixed lines are stored so); numbers no live
+    subscription holds are left out of the answer. Unscoped: for loaders and
+    imports, never for pages. Thousands of numbers cost one query, not thousands of
+    placeholders (``core.bulk.values_subquery``).
+    """
+    wanted = sorted({n for n in numbers if n})
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _NUMBERS_PER_QUERY):
+        chunk = wanted[start:start + _NUMBERS_PER_QUERY]
+        for number, customer_id in (Subscription.objects
+                                    .filter(number__in=values_subquery(chunk),
+                                            active_to__isnull=True)
+                                    .order_by("pk").values_list("number", "customer_id")):
+            found.setdefault(number, customer_id)
+    return found
+
+
 def live_subscription_by_number(number: str) -> Subscription | None:
     """Unscoped lookup for SMS replies and loaders (never for pages)."""
     return (Subscription.objects.filter(number=number, active_to__isnull=True)
             .select_related("customer").order_by("pk").first())
+
+
+class LineRecord(NamedTuple):
+    """A subscription as an import needs it (plain values, no model instance)."""
+
+    id: int
+    service: str
+    number: str
+    customer_id: int
+    org_unit_id: int
+    area: str
+    address: str
+    live: bool  # not ended (``active_to`` empty)
+
+
+class CustomerRecord(NamedTuple):
+    id: int
+    code: str
+    tier: str
+
+
+def lines_by_number(numbers: Iterable[str]) -> list[LineRecord]:
+    """Every subscription (live or ended) numbered one of ``numbers``; unscoped, for
+    imports and loaders (never for pages)."""
+    return [LineRecord(*row) for row in Subscription.objects.filter(
+        number__in=values_subquery(set(numbers))).annotate(
+        live=ExpressionWrapper(Q(active_to__isnull=True), output_field=BooleanField()))
+        .values_list(*LineRecord._fields)]
+
+
+def line_periods(ids: Iterable[int]) -> dict[int, tuple[dt.datetime, dt.datetime | None]]:
+    """``(active_from, active_to)`` of the given subscriptions (to tell apart lines that
+    had the same number at different times)."""
+    return {pk: (start, end) for pk, start, end in Subscription.objects.filter(
+        pk__in=values_subquery(set(ids))).values_list("pk", "active_from", "active_to")}
+
+
+def customers_by_id_or_code(*, ids: Iterable[int] = (), codes: Iterable[str] = ()
+                            ) -> list[CustomerRecord]:
+    """Customers by primary key or code; unscoped, for imports (never for pages)."""
+    return [CustomerRecord(*row) for row in Customer.objects.filter(
+        Q(pk__in=values_subquery(set(ids))) | Q(code__in=values_subquery(set(codes))))
+        .values_list("id", "code", "tier")]
 
 
 def package_by_code(code: str) -> Package | None:
@@ -140,3 +210,11 @@ def package_by_code(code: str) -> Package | None:
 
 def offering_by_code(code: str) -> ValueAddedOffering | None:
     return ValueAddedOffering.objects.filter(code=code).first()
+
+
+def live_phone_numbers(*, limit: int) -> list[str]:
+    """Numbers of live mobile and fixed-telephone lines, in number order (loaders only:
+    the demo's hotline callers). Unscoped, like ``customer_ids_by_number``."""
+    return list(Subscription.objects.filter(active_to__isnull=True,
+                                            service__in=("mobile", "fixed"))
+                .order_by("number").values_list("number", flat=True)[:limit])

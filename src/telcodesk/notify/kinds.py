@@ -151,6 +151,25 @@ _KINDS: tuple[Kind, ...] = (
         "en": "[Demo Telecom] Your code is {code}, valid for {minutes} minutes. Never share "
               "it; our staff will never ask for it.",
     }),
+    # --- complaints -----------------------------------------------------------------------
+    Kind("complaint_received", Category.SERVICE, _("Complaint received"),
+         ("reference", "deadline"), {
+        "zh-hans": _SIGN + "您的投诉已受理，投诉单号{reference}，我们将于{deadline}前答复您。",
+        "en": "[Demo Telecom] We have received your complaint {reference} and will reply "
+              "by {deadline}.",
+    }),
+    Kind("complaint_replied", Category.SERVICE, _("Complaint replied"),
+         ("reference", "summary"), {
+        "zh-hans": _SIGN + "您的投诉（{reference}）处理结果：{summary}",
+        "en": "[Demo Telecom] Your complaint {reference}: {summary}",
+    }),
+    Kind("satisfaction_survey", Category.SERVICE, _("Satisfaction survey"),
+         ("reference",), {
+        "zh-hans": _SIGN + "您对投诉（{reference}）的处理是否满意？请回复数字："
+                   "1满意，2基本满意，3不满意。",
+        "en": "[Demo Telecom] Were you satisfied with how we handled complaint {reference}? "
+              "Reply 1 satisfied, 2 fairly satisfied, 3 dissatisfied.",
+    }),
     # --- staff alerts ---------------------------------------------------------------------
     Kind("deadline_warning", Category.ALERT, _("Deadline warning"),
          ("what", "reference", "deadline"), {

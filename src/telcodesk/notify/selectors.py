@@ -211,3 +211,8 @@ def communication_message_for(user: User, pk: str) -> OutboxMessage:
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no communicationMessage {pk}")
     return found
+
+
+def outbox_size() -> int:
+    """How many messages the outbox holds in all (loaders' summaries; unscoped)."""
+    return OutboxMessage.objects.count()

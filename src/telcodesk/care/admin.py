@@ -1,0 +1,1 @@
+"""Reference-data screens of the care domain."""

@@ -1,0 +1,205 @@
+"""From a log file to rows ready for the database, in this process or in a child one.
+
+``read_batches`` reads a file from an offset, parses it and turns the finished
+visits into rows (lists in the column order of ``CALL_FIELDS``) with
+everything that needs no database: caller numbers normalised, times as column
+text, the local day and hour. The importer fills in the three ids (source,
+queue, customer) and writes each batch together with its resume point.
+
+``batches_in_child`` runs the same in a child process, so that on a large file
+reading and parsing go on while the parent writes the previous batch (two CPUs
+at work instead of one). Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import marshal
+import multiprocessing
+import queue as queues
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Protocol
+from zoneinfo import ZoneInfo
+
+from telcodesk.care.calllogs.asterisk import QueueLogParser
+from telcodesk.care.calllogs.freeswitch import CdrParser
+from telcodesk.care.calllogs.numbers import CallerNumbers
+from telcodesk.care.calllogs.reader import LogReader
+from telcodesk.care.calllogs.records import (
+    CallVisit,
+    ParseStats,
+    Reject,
+)
+from telcodesk.core.bulk import InstantText
+
+ASTERISK = "asterisk-queue-log"
+FREESWITCH = "freeswitch-cc"
+
+# Columns of a row, in order (HotlineCall field names).
+CALL_FIELDS = ("source_id", "call_ref", "queue_id", "caller", "customer_id", "entered_at",
+               "entered_date", "entered_hour", "answered_at", "ended_at", "outcome",
+               "wait_seconds", "talk_seconds", "agent", "entry_position", "ended_by",
+               "transferred_to")
+# Until the importer fills them in: SOURCE is None, QUEUE holds the queue's name,
+# CUSTOMER is None.
+SOURCE, CALL_REF, QUEUE, CALLER, CUSTOMER, ENTERED = 0, 1, 2, 3, 4, 5
+
+_QUARTER = 900  # every time zone's offset is a multiple of 15 minutes
+_CACHED = 200_000
+_HANDED_OVER = 4  # batches a child may read ahead of the writer
+
+
+class Parser(Protocol):
+    stats: ParseStats
+    finished: list[CallVisit]
+    rejects: list[Reject]
+
+    def feed(self, lines: list[bytes], first_line: int, first_offset: int) -> None: ...
+    def idle(self) -> None: ...
+    def finish(self) -> None: ...
+    def rebase(self) -> None: ...
+    def open_visits(self) -> int: ...
+    def resume_point(self, offset: int, line: int) -> tuple[int, int]: ...
+
+
+def make_parser(fmt: str, head: bytes, horizon: int) -> Parser:
+    """The parser of ``fmt``; ``head`` is the file's first bytes (FreeSWITCH: shape, header)."""
+    if fmt == ASTERISK:
+        return QueueLogParser(horizon=horizon)
+    if fmt == FREESWITCH:
+        return CdrParser(head)
+    raise ValueError(f"unknown log format {fmt!r}")
+
+
+class RowMaker:
+    """Finished visits → rows (lists), with the caches that make that cheap."""
+
+    def __init__(self, *, vendor: str, zone: str) -> None:
+        self.instant = InstantText(vendor)
+        self.zone = ZoneInfo(zone)
+        self.callers = CallerNumbers()
+        self._hours: dict[int, tuple[str, int]] = {}
+
+    def _local(self, quarter: int) -> tuple[str, int]:
+        if len(self._hours) >= _CACHED:
+            self._hours.clear()
+        local = dt.datetime.fromtimestamp(quarter * _QUARTER, self.zone)
+        found = self._hours[quarter] = (local.date().isoformat(), local.hour)
+        return found
+
+    def rows(self, visits: list[CallVisit]) -> list[list[Any]]:
+        instant = self.instant
+        callers = self.callers
+        hours = self._hours
+        rows: list[list[Any]] = []
+        append = rows.append
+        for v in visits:
+            entered = v.entered
+            quarter = int(entered // _QUARTER)
+            local = hours.get(quarter) or self._local(quarter)
+            answered = v.answered
+            ended = v.ended
+            caller = v.caller
+            append([None, v.call_ref, v.queue, callers(caller) if caller else "", None,
+                    instant(entered), local[0], local[1],
+                    None if answered is None else instant(answered),
+                    None if ended is None else instant(ended), v.outcome, v.wait, v.talk,
+                    v.agent, v.position, v.ended_by, v.transferred_to])
+        return rows
+
+
+@dataclass
+class Batch:
+    """Rows and rejects to write together, and where a restart must read from after them."""
+
+    rows: list[list[Any]]
+    rejects: list[Reject]
+    resume_offset: int
+    resume_line: int
+    position: int  # byte offset just after the last line read
+    stats: ParseStats = field(default_factory=ParseStats)
+    open_visits: int = 0
+
+
+def take_batch(parser: Parser, maker: RowMaker, reader: LogReader) -> Batch:
+    """What the parser has finished so far, as a batch."""
+    visits, parser.finished = parser.finished, []
+    rejects, parser.rejects = parser.rejects, []
+    offset, line = parser.resume_point(reader.position, reader.line)
+    return Batch(maker.rows(visits), rejects, offset, line, reader.position, parser.stats,
+                 parser.open_visits())
+
+
+def read_batches(handle: BinaryIO, *, parser: Parser, maker: RowMaker, offset: int, line: int,
+                 batch_size: int) -> Iterator[Batch]:
+    """Read ``handle`` from ``offset`` to its end (a one-shot read) in batches.
+
+    Visits still open at the end are closed (without an exit line); the last
+    batch's resume point is the end of the file.
+    """
+    reader = LogReader(handle, offset=offset, line=line)
+    while (block := reader.read(final=True)) is not None:
+        parser.feed(block.lines, block.first_line, block.first_offset)
+        if len(parser.finished) >= batch_size:
+            yield take_batch(parser, maker, reader)
+    parser.finish()
+    yield take_batch(parser, maker, reader)
+
+
+# --- the same in a child process ------------------------------------------------------------
+
+
+def _child(path: str, fmt: str, head: bytes, horizon: int, offset: int, line: int,
+           batch_size: int, vendor: str, zone: str, out: Any) -> None:
+    try:
+        parser = make_parser(fmt, head, horizon)
+        maker = RowMaker(vendor=vendor, zone=zone)
+        with open(path, "rb") as handle:
+            for batch in read_batches(handle, parser=parser, maker=maker, offset=offset,
+                                      line=line, batch_size=batch_size):
+                # marshal: rows of plain values travel at half pickle's cost.
+                out.put(("batch", (marshal.dumps(batch.rows), dataclasses.replace(batch,
+                                                                                  rows=[]))))
+        out.put(("done", None))
+    except BaseException as exc:  # handed to the parent, which raises it
+        out.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class ChildFailed(RuntimeError):
+    """The child process reading the log stopped with an error (its message)."""
+
+
+def batches_in_child(path: str, *, fmt: str, head: bytes, horizon: int, offset: int,
+                     line: int, batch_size: int, vendor: str, zone: str) -> Iterator[Batch]:
+    """``read_batches`` run in a child process; the batches arrive here in order."""
+    methods = multiprocessing.get_all_start_methods()
+    context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    out = context.Queue(maxsize=_HANDED_OVER)
+    child = context.Process(
+        target=_child, name="telcodesk-calllog-reader", daemon=True,
+        args=(path, fmt, head, horizon, offset, line, batch_size, vendor, zone, out))
+    child.start()
+    try:
+        while True:
+            try:
+                kind, value = out.get(timeout=1.0)
+            except queues.Empty:
+                if not child.is_alive():
+                    raise ChildFailed(f"the log reader stopped (exit code "
+                                      f"{child.exitcode})") from None
+                continue
+            if kind == "batch":
+                rows, batch = value
+                batch.rows = marshal.loads(rows)  # noqa: S302 - our own child wrote it
+                yield batch
+            elif kind == "done":
+                break
+            else:
+                raise ChildFailed(value)
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join(timeout=10)
+        out.close()

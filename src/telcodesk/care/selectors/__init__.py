@@ -1,0 +1,2 @@
+"""Reads of the care domain, one module per capability (``ivr``, ``calls``,
+``hotline_stats``, ``complaints``)."""

@@ -1,0 +1,1 @@
+"""Console pages of the care domain, one module per capability."""
