@@ -20,6 +20,13 @@ from telcodesk.notify.services import NotifyRequest, do_notify_many
 from telcodesk.quality.selectors import standard_in_force
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
+from telcodesk.sla.history import (
+    FinishedClock,
+    FinishedClockWriter,
+    standard_snapshot,
+    stop_figures,
+)
+from telcodesk.sla.history import FinishedPause as FinishedPause  # for the callers of do_record_*
 from telcodesk.sla.models import (
     AlertKind,
     ClockState,
@@ -92,9 +99,7 @@ def do_start_clock(*, now: dt.datetime, service: str, kind: str, area: str, tier
     standard = standard_in_force(service=service, kind=kind, area=area, tier=tier,
                                  at=accepted_at)
     clock = SlaClock(
-        standard=standard, limit_value=standard.limit_value, limit_unit=standard.limit_unit,
-        warning_ratio=standard.warning_ratio,
-        excluded_reasons=list(standard.excluded_pause_reasons), service=service, kind=kind,
+        standard=standard, **standard_snapshot(standard), service=service, kind=kind,
         area=area, tier=tier, org_unit=org_unit, assignee=assignee,
         subject_label=subject_label.strip()[:120], subject_url=subject_url,
         accepted_at=accepted_at, state=ClockState.RUNNING)
@@ -177,12 +182,11 @@ def do_stop_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = Non
     stop_at = max(now, locked.accepted_at)
     _close_open_pause(locked, stop_at)
     cal = _calendar_for(locked.limit_unit)
-    value = computation.counted(accepted_at=locked.accepted_at, until=stop_at,
-                                unit=locked.limit_unit, pauses=_excluded_intervals(locked),
-                                cal=cal)
-    locked.counted_duration = computation.as_decimal(value)
-    locked.timely = computation.is_timely(locked.counted_duration, locked.limit_value)
-    locked.breached = not locked.timely
+    figures = stop_figures(accepted_at=locked.accepted_at, until=stop_at,
+                           unit=locked.limit_unit, limit=locked.limit_value,
+                           pauses=_excluded_intervals(locked), cal=cal)
+    locked.counted_duration, locked.timely = figures.counted, figures.timely
+    locked.breached = figures.breached
     locked.state = ClockState.STOPPED
     locked.stopped_at = stop_at
     locked.paused_since = None
@@ -242,6 +246,22 @@ def do_reopen_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = N
              f"{locked.due_at.isoformat()}")
     _refresh(clock, locked)
     return clock
+
+
+@transaction.atomic
+def do_record_finished_clocks(*, clocks: Sequence[FinishedClock],
+                              writer: FinishedClockWriter | None = None) -> list[int]:
+    """Write the stopped clocks of requests finished elsewhere (historical imports).
+
+    Each clock is stored as ``do_start_clock`` … ``do_stop_clock`` would have left
+    it: the standard in force at acceptance, due and warning instants, counted
+    duration, timely, breached, its pauses (excluded by the standard's reasons).
+    No alert, no SMS. A bad clock (finished before accepted, a pause outside the
+    request or overlapping another, no standard in force) raises ``SlaError``
+    naming its ``ref`` and nothing is written. Returns the new ids, in order.
+    Pass one ``writer`` to successive calls to reuse what it looked up.
+    """
+    return (writer or FinishedClockWriter()).write(clocks)
 
 
 @transaction.atomic
