@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.quality.errors import QualityError
-from telcodesk.quality.models import ServiceStandard
+from telcodesk.quality.models import IndicatorTarget, ServiceStandard
 from telcodesk.quality.selectors import overlapping_standard
 from telcodesk.quality.services import do_create_standard, do_retire_standard
 
@@ -76,3 +76,53 @@ class ServiceStandardAdmin(admin.ModelAdmin):
             obj.pk = created.pk
         except QualityError as exc:
             messages.error(request, exc.message)
+
+
+# --- indicator targets (network, billing, hotline, complaints) ---------------------------------
+
+
+class IndicatorTargetForm(ModelForm):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["indicator", "comparison", "value", "unit", "active_from", "active_to",
+                  "source", "verified"]
+
+    def clean(self) -> dict[str, Any]:
+        from telcodesk.quality.indicators.definitions import BY_CODE
+
+        data = super().clean() or {}
+        code = data.get("indicator")
+        if code and code not in BY_CODE:
+            raise ValidationError(f"unknown indicator {code!r}; known: {', '.join(BY_CODE)}")
+        if code and data.get("unit") and data["unit"] != BY_CODE[code].unit:
+            raise ValidationError(f"{code} is measured in {BY_CODE[code].unit}, "
+                                  f"not {data['unit']}")
+        return data
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    """Targets of the indicators that are not time limits. A target in force is history:
+    end it (``in force until``) and add the new one from that instant."""
+
+    form = IndicatorTargetForm
+    list_display = ["indicator", "comparison", "value", "unit", "active_from", "active_to",
+                    "verified"]
+    list_filter = ["indicator", "verified"]
+    fields = ["indicator", "comparison", "value", "unit", "active_from", "active_to", "source",
+              "verified"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["indicator", "comparison", "value", "unit", "active_from", "source"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: IndicatorTarget, form: Any,
+                   change: bool) -> None:
+        if not change:
+            obj.created_at = clock.now()
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -8,7 +8,14 @@ from collections import OrderedDict
 from django.db.models import Q, QuerySet
 
 from telcodesk.quality.errors import QualityError, QualityErrorCode
-from telcodesk.quality.models import RequestKind, Service, ServiceStandard, StandardArea, Tier
+from telcodesk.quality.models import (
+    IndicatorTarget,
+    RequestKind,
+    Service,
+    ServiceStandard,
+    StandardArea,
+    Tier,
+)
 
 
 def in_force_q(at: dt.datetime) -> Q:
@@ -79,3 +86,22 @@ def overlapping_standard(*, service: str, kind: str, area: str, tier: str,
     if exclude_id is not None:
         q = q.exclude(pk=exclude_id)
     return q.order_by("active_from").first()
+
+
+# --- indicator targets -------------------------------------------------------------------------
+
+
+def target_in_force(indicator: str, at: dt.datetime) -> IndicatorTarget | None:
+    """The target of ``indicator`` (an ``IndicatorDefinition.code``) in force at ``at``:
+    the latest one starting on or before ``at`` when several overlap; None when none."""
+    return (IndicatorTarget.objects.filter(in_force_q(at), indicator=indicator)
+            .order_by("-active_from", "-pk").first())
+
+
+def targets_in_force(*, at: dt.datetime) -> dict[str, IndicatorTarget]:
+    """Every indicator's target in force at ``at`` (one query), by indicator code."""
+    found: dict[str, IndicatorTarget] = {}
+    for target in IndicatorTarget.objects.filter(in_force_q(at)).order_by(
+            "indicator", "active_from", "pk"):
+        found[target.indicator] = target  # the latest start wins
+    return found

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from telcodesk.core import clock
 from telcodesk.quality.models import PauseReason, Service
+from telcodesk.quality.report.published import latest_published_table
 from telcodesk.quality.selectors import published_standards
 
 
@@ -23,4 +25,7 @@ def standards(request: HttpRequest) -> HttpResponse:
                       "excluded": [reason_labels.get(r, r) for r in row.excluded_pause_reasons]}
                      for row in rows],
         })
-    return render(request, "quality/standards.html", {"groups": groups, "at": now})
+    # The latest published half-year's figures, as frozen at publication.
+    published = latest_published_table(translation.get_language() or "zh-hans")
+    return render(request, "quality/standards.html",
+                  {"groups": groups, "at": now, "published": published})

@@ -1,0 +1,28 @@
+"""Tables of the quality domain, one module per subject:
+
+- ``standards``  the published time limits (service standards)
+- ``targets``    targets of the indicators that are not time limits
+- ``network``    cells and their busy-hour counters
+- ``billing``    monthly billing-error counts (until billing exists)
+- ``reports``    the report's narrative per period, published reports
+"""
+
+from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
+from telcodesk.quality.models.network import NetworkCell, NetworkCounter, NetworkImport
+from telcodesk.quality.models.reports import ReportNarrative, ReportPublication
+from telcodesk.quality.models.standards import (
+    LimitUnit,
+    PauseReason,
+    RequestKind,
+    Service,
+    ServiceStandard,
+    StandardArea,
+    Tier,
+)
+from telcodesk.quality.models.targets import IndicatorTarget, TargetComparison
+
+__all__ = [
+    "BillingErrorCount", "BillingSource", "IndicatorTarget", "LimitUnit", "NetworkCell",
+    "NetworkCounter", "NetworkImport", "PauseReason", "ReportNarrative", "ReportPublication",
+    "RequestKind", "Service", "ServiceStandard", "StandardArea", "TargetComparison", "Tier",
+]

@@ -1,0 +1,84 @@
+"""Reads of published reports: the public page's table, straight from the snapshot.
+
+The page never recomputes a figure: it reads the indicators frozen at
+publication (only that part of the snapshot is fetched, not the breakdowns).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models.fields.json import KeyTransform
+
+from telcodesk.quality.models import ReportPublication
+from telcodesk.quality.report.wording import lang
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    label: str
+    value: str
+    target: str
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class PublishedSection:
+    title: str
+    rows: list[PublishedRow]
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    period_code: str
+    period_label: str
+    published_at: dt.datetime
+    sections: list[PublishedSection]
+
+
+def _language_key(language: str) -> str:
+    return "en" if lang(language) == "en" else "zh-hans"
+
+
+def _label(row: dict[str, Any], key: str) -> str:
+    name = (row.get("name") or {}).get(key, row.get("code", ""))
+    qualifier = (row.get("qualifier") or {}).get(key, "")
+    if not qualifier:
+        return str(name)
+    return f"{name} ({qualifier})" if key == "en" else f"{name}（{qualifier}）"
+
+
+def published_table(snapshot_rows: list[dict[str, Any]], language: str) -> list[PublishedSection]:
+    key = _language_key(language)
+    sections: list[PublishedSection] = []
+    for row in snapshot_rows:
+        if not row.get("applicable", True):
+            continue
+        section = row.get("section") or {}
+        title = f"{section.get('number', '')}. {(section.get('title') or {}).get(key, '')}"
+        if not sections or sections[-1].title != title:
+            sections.append(PublishedSection(title, []))
+        target = row.get("target") or {}
+        sections[-1].rows.append(PublishedRow(
+            label=_label(row, key), value=str((row.get("display") or {}).get(key, "")),
+            target=str((target.get("display") or {}).get(key, "—")) if target else "—",
+            met=row.get("met")))
+    return sections
+
+
+def latest_published_table(language: str = "zh-hans") -> PublishedTable | None:
+    """The latest published half-year (by period, not by publication date), or None."""
+    found = (ReportPublication.objects
+             .annotate(indicators=KeyTransform("indicators", "snapshot"),
+                       period=KeyTransform("period", "snapshot"))
+             .order_by("-period_code")
+             .values("period_code", "published_at", "indicators", "period").first())
+    if found is None:
+        return None
+    period = found["period"] or {}
+    label = (period.get("label") or {}).get(_language_key(language), found["period_code"])
+    return PublishedTable(period_code=found["period_code"], period_label=label,
+                          published_at=found["published_at"],
+                          sections=published_table(found["indicators"] or [], language))
