@@ -699,5 +699,24 @@ def manage(args: tuple[str, ...]) -> None:
         execute_from_command_line(["telcodesk manage", *args])
 
 
+# --- command groups of the domains (telcodesk.commands) ------------------------------
+
+from telcodesk.commands.calls import calls  # noqa: E402
+
+main.add_command(calls)
+from telcodesk.commands.orders_history import orders  # noqa: E402
+
+main.add_command(orders)
+
+from telcodesk.commands.billing import billing  # noqa: E402
+from telcodesk.commands.network import network  # noqa: E402
+
+main.add_command(network)
+main.add_command(billing)
+from telcodesk.commands.report import report  # noqa: E402
+
+main.add_command(report)
+
+
 if __name__ == "__main__":
     main()

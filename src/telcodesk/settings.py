@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "telcodesk.quality",
     "telcodesk.sla",
     "telcodesk.orders",
+    "telcodesk.care",
     "telcodesk.web",
 ]
 
@@ -286,3 +287,17 @@ LOGGING = {
 TELCODESK_VAS_CONFIRM_HOURS = float(os.environ.get("TELCODESK_VAS_CONFIRM_HOURS", "24"))
 # Days after which a resolved repair closes by itself unless the subscriber reopens it.
 TELCODESK_REPAIR_CONFIRM_DAYS = float(os.environ.get("TELCODESK_REPAIR_CONFIRM_DAYS", "7"))
+
+
+# --- hotline and complaints -------------------------------------------------------------
+
+# Calls abandoned within this many seconds of entering the agent queue may be left
+# out of the answer-timeliness denominator (STANDARDS.md, hotline rows).
+TELCODESK_HOTLINE_GRACE_SECONDS = float(os.environ.get("TELCODESK_HOTLINE_GRACE_SECONDS", "5"))
+# Whether those short abandons are left out (True) or counted as not answered in time.
+TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS = (
+    os.environ.get("TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS", "1") not in ("0", "false", "no"))
+# Days a subscriber may answer a satisfaction survey by SMS.
+TELCODESK_SURVEY_REPLY_DAYS = float(os.environ.get("TELCODESK_SURVEY_REPLY_DAYS", "7"))
+# A complaint by the same subscriber about the same category within this many days is a repeat.
+TELCODESK_COMPLAINT_REPEAT_DAYS = int(os.environ.get("TELCODESK_COMPLAINT_REPEAT_DAYS", "30"))

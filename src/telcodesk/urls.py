@@ -10,10 +10,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from telcodesk.api import api
+from telcodesk.care import urls as care_urls
 from telcodesk.core import urls as core_urls
 from telcodesk.customers import urls as customer_urls
 from telcodesk.notify import urls as notify_urls
 from telcodesk.orders import urls as orders_urls
+from telcodesk.quality import urls_console as quality_console_urls
 from telcodesk.web import urls as web_urls
 
 console_patterns = [
@@ -22,10 +24,13 @@ console_patterns = [
     *customer_urls.console_patterns,
     *notify_urls.console_patterns,
     *orders_urls.console_patterns,
+    *care_urls.console_patterns,
+    *quality_console_urls.console_patterns,
 ]
 
 urlpatterns = [
     path("", include(web_urls.public_patterns)),
+    path("my/", include((care_urls.public_patterns, "my"))),
     path("console/", include((console_patterns, "console"))),
     path("tmf-api/", api.urls),
     path("admin/", admin.site.urls),

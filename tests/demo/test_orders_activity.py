@@ -14,9 +14,9 @@ from telcodesk.core.clock import local
 from telcodesk.core.models import User
 from telcodesk.demo.builder import build_demo
 from telcodesk.demo.orders_activity import half_year_before
-from telcodesk.orders.models import CustomerOrder, WorkOrder
+from telcodesk.orders.models import CustomerOrder, OrderItem, WorkOrder, WorkOrderEvent
 from telcodesk.orders.selectors import work_order_queue
-from telcodesk.sla.models import SlaPause
+from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import clock_status
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,32 @@ def test_the_queue_has_open_warning_and_breached_work(demo):
     taiyuan = list(work_order_queue(manager, now=now))
     assert len(taiyuan) < len(queue)
     assert all(wo.org_unit.path.startswith(manager.org_unit.path) for wo in taiyuan)
+
+
+def test_history_is_written_at_full_volume_with_the_report_kinds(demo):
+    """The half-year holds every kind the quality report needs, at full volume:
+    most of it imported, a sample written through the services."""
+    _start, end = half_year_before(local(demo).date())
+    clocks = SlaClock.objects.filter(state="stopped", accepted_at__date__lt=end)
+    kinds = Counter(clocks.values_list("service", "kind"))
+    for key in [("fixed", "install"), ("broadband", "install"), ("fixed", "repair"),
+                ("broadband", "repair"), ("mobile", "repair"), ("mobile", "change"),
+                ("mobile", "reconnection")]:
+        assert kinds[key] > 0, key
+    # 1,000 customers, six months, ~130 requests per 1,000 customers and month.
+    assert 600 < sum(kinds.values()) < 1000
+    changes = Counter(OrderItem.objects.filter(order__created_at__date__lt=end)
+                      .values_list("kind", flat=True))
+    assert {"package_change", "suspension", "name_change", "transfer",
+            "reconnection"} <= set(changes)
+    imported = WorkOrder.objects.filter(status_reason="imported history").count()
+    through_services = WorkOrder.objects.filter(created_at__date__lt=end).exclude(
+        status_reason="imported history").count()
+    assert imported > 10 * through_services > 0
+    assert WorkOrderEvent.objects.filter(work_order__created_at__date__lt=end).exists()
+    # Datong's installs are the red mark: later more often than the rest.
+    installs = clocks.filter(kind="install")
+    late = Counter(c.org_unit.code.split("-")[0] for c in installs.select_related("org_unit")
+                   if not c.timely)
+    total = Counter(c.org_unit.code.split("-")[0] for c in installs.select_related("org_unit"))
+    assert late["dt"] / total["dt"] > sum(late.values()) / sum(total.values())

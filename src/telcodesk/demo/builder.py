@@ -20,6 +20,7 @@ from enum import StrEnum
 from itertools import accumulate
 from typing import NamedTuple, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -29,7 +30,7 @@ from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import org_unit_by_code
 from telcodesk.core.services import do_create_org_unit, do_create_staff
-from telcodesk.customers.selectors import any_customers
+from telcodesk.customers.selectors import any_customers, live_phone_numbers
 from telcodesk.customers.services import (
     AccountRow,
     CustomerRow,
@@ -39,13 +40,20 @@ from telcodesk.customers.services import (
 )
 from telcodesk.demo import catalog, data, names
 from telcodesk.demo.activity import generate_activity
-from telcodesk.demo.orders_activity import generate_orders_activity
+from telcodesk.demo.complaints_activity import build_demo_complaints
+from telcodesk.demo.hotline_activity import import_demo_hotline
+from telcodesk.demo.network_activity import build_demo_billing, build_demo_network
+from telcodesk.demo.orders_activity import generate_orders_activity, half_year_before
+from telcodesk.notify.selectors import outbox_size
 
 DEMO_PASSWORD = "telcodesk-demo"  # noqa: S105 - documented, shared by every demo login
 DEFAULT_SUBSCRIBERS = 3000
 DEFAULT_SEED = 2026
 MAX_SUBSCRIBERS = 10_000_000
 BATCH_SIZE = 2000
+# Hotline calls per day in the demo's queue_log (a province's 10000 takes far more;
+# this keeps the import at demo start to a second or two).
+HOTLINE_CALLS_PER_DAY = 100
 # Customers activated up to this many years before ``now``.
 HISTORY_YEARS = 12
 
@@ -84,6 +92,10 @@ class DemoSummary:
     subscriptions: int = 0
     messages: int = 0  # SMS queued by the demo's recent activity (demo.activity)
     requests: int = 0  # orders and work orders (demo.orders_activity)
+    hotline_calls: int = 0  # calls imported from the generated queue_log (demo.hotline_activity)
+    complaints: int = 0  # demo.complaints_activity
+    network_rows: int = 0  # busy-hour counters per cell and day (demo.network_activity)
+    billing_rows: int = 0  # monthly billing-error counts (demo.network_activity)
     password: str = DEMO_PASSWORD
     logins: list[StaffLogin] = field(default_factory=list)
 
@@ -110,7 +122,9 @@ class DemoSummary:
                 f"{self.subscriptions:,} subscriptions, {self.staff} staff, "
                 f"{self.org_units} org units, {self.packages} packages, "
                 f"{self.offerings} value-added services, {self.messages:,} SMS queued, "
-                f"{self.requests:,} orders and work orders "
+                f"{self.requests:,} orders and work orders, "
+                f"{self.hotline_calls:,} hotline calls, {self.complaints:,} complaints, "
+                f"{self.network_rows:,} cell-days of network counters "
                 f"(seed {self.seed})")
 
 
@@ -119,12 +133,14 @@ def build_demo(
     now: dt.datetime,
     subscribers: int = DEFAULT_SUBSCRIBERS,
     seed: int = DEFAULT_SEED,
+    complaints: int | None = None,
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the demo operator; ``subscribers`` is the customer count.
 
-    Refuses with ``DemoError`` when customers or the demo's organisation already
-    exist. All or nothing: one transaction.
+    ``complaints`` overrides how many complaints the history holds (default: by
+    the customer count). Refuses with ``DemoError`` when customers or the demo's
+    organisation already exist. All or nothing: one transaction.
     """
     if now.tzinfo is None:
         raise DemoError(DemoErrorCode.INVALID, "now must be an aware datetime")
@@ -170,6 +186,22 @@ def build_demo(
         summary.requests = requests.total
         summary.subscriptions += requests.new_lines
         summary.messages += requests.reminders
+        # The records of the regulator's report reach back to the start of the last
+        # complete half-year (the report's default period).
+        report_start = half_year_before(today)[0]
+        summary.hotline_calls = import_demo_hotline(
+            now=now, var_dir=settings.VAR_DIR, numbers=live_phone_numbers(limit=5000),
+            days=(today - report_start).days, calls_per_day=HOTLINE_CALLS_PER_DAY, seed=seed,
+            progress=report).calls_added
+        queued = outbox_size()
+        summary.complaints = build_demo_complaints(now=now, seed=seed, since=report_start,
+                                                   count=complaints, progress=report)
+        summary.messages += outbox_size() - queued  # the surveys (sent back then)
+        counties = [c.unit for c in tree.counties]
+        summary.network_rows = build_demo_network(now=now, start=report_start, end=today, seed=seed,
+                                                  units=counties)
+        summary.billing_rows = build_demo_billing(now=now, start=report_start, end=today, seed=seed,
+                                                  units=[unit for _city, unit in tree.cities])
     return summary
 
 

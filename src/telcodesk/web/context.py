@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 import telcodesk
 from telcodesk.core.models import User
+from telcodesk.quality.network_selectors import may_view_quality_counts
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,20 @@ NAV_ITEMS: list[NavItem] = [
             _("Installation, move and repair work orders, the most urgent first.")),
     NavItem("console:orders", _("Orders"), None,
             _("Customer orders, confirmations and signatures.")),
+    NavItem("console:complaints", _("Complaints"), None,
+            _("Complaints from every channel, owned from first contact to closure.")),
+    NavItem("console:calls", _("Hotline calls"), None,
+            _("Calls imported from the call centre, linked to customers.")),
+    NavItem("console:hotline_stats", _("Hotline figures"), None,
+            _("Offered, answered, abandoned and answer times by group, queue, hour and day.")),
+    NavItem("console:ivr", _("IVR and skill groups"), None,
+            _("The 10000 menu tree, skill groups and the queues they use.")),
+    NavItem("console:network_imports", _("Network counters"), may_view_quality_counts,
+            _("Busy-hour counters of the radio cells: import files, place cells in branches.")),
+    NavItem("console:billing_errors", _("Billing errors"), may_view_quality_counts,
+            _("Erroneous and all charge records per month, entered or imported.")),
+    NavItem("console:reports", _("Quality report"), None,
+            _("The half-year service-quality report: figures, words, downloads, publication.")),
     NavItem("console:notify_failures", _("Message failures"), None,
             _("SMS that could not be delivered; resend them.")),
     NavItem("console:notify_templates", _("Message templates"),
