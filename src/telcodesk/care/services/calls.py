@@ -31,6 +31,7 @@ description is ``docs/hotline-import.md``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 import time
@@ -501,6 +502,21 @@ class _Importer:
             started_over=self.started_over)
 
 
+class _FewerCollections:
+    """The cyclic garbage collector, during a bulk import, leaves alone what existed
+    before (``gc.freeze``) and runs less often: rows make no reference cycles, and
+    walking the live objects again and again cost a tenth of the import's time."""
+
+    def __enter__(self) -> None:
+        self.thresholds = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(50_000, *self.thresholds[1:])
+
+    def __exit__(self, *exc: object) -> None:
+        gc.set_threshold(*self.thresholds)
+        gc.unfreeze()
+
+
 class _SqliteTuning:
     """SQLite settings of the import's connection, restored afterwards."""
 
@@ -567,7 +583,7 @@ def do_import_call_log(
                          batch_size=batch_size, horizon=horizon,
                          clock=clock or (lambda: now), progress=progress)
     try:
-        with _SqliteTuning():
+        with _SqliteTuning(), _FewerCollections():
             importer.start()
             if follow:
                 importer.run_follow(poll_seconds=poll_seconds,
