@@ -61,10 +61,11 @@ def render_pdf(document: ReportDocument, *, compress: bool = True) -> bytes:
         _markdown(pdf, measure.body)
 
     pdf.heading(_text(document.indicators_heading))
-    columns = [Column(w("col_indicator"), 3.2), Column(w("col_value"), 1.6, "right"),
+    # The records column holds up to nine digits (billing counts charge records).
+    columns = [Column(w("col_indicator"), 3.0), Column(w("col_value"), 1.6, "right"),
                Column(w("col_target"), 1.5, "right"), Column(w("col_met"), 1.1),
-               Column(w("col_records"), 1.0, "right"), Column(w("col_previous"), 1.6, "right"),
-               Column(w("col_change"), 1.5, "right")]
+               Column(w("col_records"), 1.3, "right"), Column(w("col_previous"), 1.5, "right"),
+               Column(w("col_change"), 1.4, "right")]
     for section in document.main.sections:
         pdf.heading(_text(section.title), level=2)
         pdf.table(columns, [[_text(r.label), _text(r.value_text), _text(r.target_text),
