@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
@@ -24,6 +23,7 @@ from telcodesk.core.selectors import scope_q
 from telcodesk.quality.models import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.network import formulas
 from telcodesk.quality.network.csv_format import COUNTS
+from telcodesk.sla.selectors import day_bucket_index
 
 
 def may_view_quality_counts(user: User) -> bool:
@@ -95,21 +95,32 @@ def combine_network_totals(items: Iterable[NetworkTotals], *, org_unit_id: int |
 def network_totals(*, start: dt.date, end: dt.date) -> list[NetworkTotals]:
     """Counters of the days ``[start, end)`` summed per cell org unit and month.
 
-    One aggregate query: ``GROUP BY`` the cell's org unit and the month of the day.
+    One aggregate query: ``GROUP BY`` the cell's org unit and the month of the day
+    (a bucket index of plain date comparisons, no date function per row).
     """
+    months = _month_starts(start, end)
     rows: Any = (NetworkCounter.objects.filter(day__gte=start, day__lt=end)
-            .annotate(month=TruncMonth("day"))
-            .values("cell__org_unit_id", "month")
-            .annotate(cell_days=Count("id"), **{name: Sum(name) for name in COUNTS})
-            .order_by("month", "cell__org_unit_id"))
-    return [NetworkTotals(org_unit_id=row["cell__org_unit_id"], month=_as_date(row["month"]),
+                 .annotate(bucket=day_bucket_index("day", months))
+                 .values("cell__org_unit_id", "bucket")
+                 .annotate(cell_days=Count("id"), **{name: Sum(name) for name in COUNTS})
+                 .order_by("bucket", "cell__org_unit_id"))
+    return [NetworkTotals(org_unit_id=row["cell__org_unit_id"],
+                          month=months[row["bucket"]].replace(day=1),
                           cell_days=row["cell_days"],
                           **{name: int(row[name] or 0) for name in COUNTS})
             for row in rows]
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """``start`` and the first day of every later month before ``end``."""
+    starts = [start]
+    cursor = start.replace(day=1)
+    while True:
+        cursor = (cursor.replace(year=cursor.year + 1, month=1) if cursor.month == 12
+                  else cursor.replace(month=cursor.month + 1))
+        if cursor >= end:
+            return starts
+        starts.append(cursor)
 
 
 # --- the console pages ----------------------------------------------------------------
