@@ -31,7 +31,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from telcodesk.core import clock
@@ -55,6 +54,7 @@ from telcodesk.orders.state_machines import (
     TICKET_REASON_REQUIRED,
     TICKET_TRANSITIONS,
 )
+from telcodesk.sla import time_left_text
 from telcodesk.sla.selectors import clock_status, explain, time_left
 
 QUEUE_PER_PAGE = 50
@@ -73,30 +73,10 @@ def _is_fragment_request(request: HttpRequest) -> bool:
 # --- time left -------------------------------------------------------------------------------
 
 
-def describe_duration(value: dt.timedelta) -> str:
-    """``3 hours``, ``2 days``, ``25 minutes``: the largest whole unit, for a glance."""
-    seconds = abs(int(value.total_seconds()))
-    if seconds >= 86400:
-        days = seconds // 86400
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    if seconds >= 3600:
-        hours = seconds // 3600
-        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    minutes = max(1, seconds // 60)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-
-
 def describe_time_left(left: dt.timedelta | None, status: str) -> str:
-    if left is None:
-        return _("no time limit")
-    if status == "stopped":
-        return (_("finished %(d)s early") if left >= dt.timedelta(0)
-                else _("finished %(d)s late")) % {"d": describe_duration(left)}
-    if left < dt.timedelta(0):
-        text = _("%(d)s late") % {"d": describe_duration(left)}
-    else:
-        text = _("%(d)s left") % {"d": describe_duration(left)}
-    return _("paused, %(t)s") % {"t": text} if status == "paused" else text
+    return time_left_text.describe_time_left(
+        left, status,
+        stopped_early=_("finished %(d)s early"), stopped_late=_("finished %(d)s late"))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from telcodesk.care import dossier
@@ -51,6 +50,7 @@ from telcodesk.core.selectors import may_see_full_numbers
 from telcodesk.core.services import do_audit
 from telcodesk.customers.selectors import customer_for, search_customers, subscription_for
 from telcodesk.orders import selectors as order_selectors
+from telcodesk.sla import time_left_text
 from telcodesk.sla.selectors import clock_status, explain, time_left
 
 QUEUE_PER_PAGE = 50
@@ -77,30 +77,10 @@ def _complaint(user: User, code: str) -> Complaint:
 # --- time left ---------------------------------------------------------------------------
 
 
-def describe_duration(value: dt.timedelta) -> str:
-    """``3 hours``, ``2 days``, ``25 minutes``: the largest whole unit, for a glance."""
-    seconds = abs(int(value.total_seconds()))
-    if seconds >= 86400:
-        days = seconds // 86400
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    if seconds >= 3600:
-        hours = seconds // 3600
-        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    minutes = max(1, seconds // 60)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-
-
 def describe_time_left(left: dt.timedelta | None, status: str) -> str:
-    if left is None:
-        return _("no time limit")
-    if status == "stopped":
-        return (_("met, %(d)s to spare") if left >= dt.timedelta(0)
-                else _("missed by %(d)s")) % {"d": describe_duration(left)}
-    if left < dt.timedelta(0):
-        text = _("%(d)s late") % {"d": describe_duration(left)}
-    else:
-        text = _("%(d)s left") % {"d": describe_duration(left)}
-    return _("paused, %(t)s") % {"t": text} if status == "paused" else text
+    return time_left_text.describe_time_left(
+        left, status,
+        stopped_early=_("met, %(d)s to spare"), stopped_late=_("missed by %(d)s"))
 
 
 @dataclass(frozen=True)
