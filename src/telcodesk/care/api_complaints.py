@@ -49,7 +49,7 @@ ITEM = "complaint-item"
 
 router = Router(tags=["complaint"])
 
-ERRORS: dict[int, Any] = {code: schemas.ErrorOut for code in (400, 401, 403, 404, 405, 409, 415)}
+ERRORS: dict[int, Any] = {code: tmf.ErrorOut for code in (400, 401, 403, 404, 405, 409, 415)}
 
 
 def _user(request: HttpRequest) -> User:
@@ -264,7 +264,7 @@ def patch_complaint(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_document(request, complaint_for(user, id)))
 
 
-@router.delete("/complaint/{id}", response={405: schemas.ErrorOut},
+@router.delete("/complaint/{id}", response={405: tmf.ErrorOut},
                summary="Complaints are not deleted")
 def delete_complaint(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "a complaint is kept for the regulator; reply "

@@ -18,7 +18,6 @@ from ninja import Router
 
 from telcodesk.care import schemas_contacts as schemas
 from telcodesk.care.models import CallOutcome, HotlineCall
-from telcodesk.care.schemas_contacts import ErrorOut
 from telcodesk.care.selectors.contacts import (
     OPENED_COMPLAINTS,
     caller_q,
@@ -28,6 +27,7 @@ from telcodesk.care.selectors.contacts import (
 from telcodesk.core import tmf
 from telcodesk.core.models import User
 from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.tmf import ErrorOut
 
 # Mounted by ``telcodesk.api`` under ``/tmf-api/``.
 BASE_PATH = "partyInteraction/v4/"

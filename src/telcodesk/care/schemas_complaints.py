@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from telcodesk.care.models import (
     Complaint,
@@ -44,6 +44,7 @@ from telcodesk.care.models import (
     ComplaintState,
 )
 from telcodesk.core import phone, tmf
+from telcodesk.core.tmf import NoteIn, RefIn, TmfIn
 
 BASE_PATH = "troubleTicket/v4/"
 COLLECTION_PATH = "complaint"
@@ -214,28 +215,7 @@ def complaint_document(complaint: Complaint, *, base: str, full_numbers: bool,
 # --- request bodies ---------------------------------------------------------------------------
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class RefIn(_In):
-    id: str
-    href: str | None = None
-    name: str | None = None
-    role: str | None = None
-    referred_type: str | None = Field(default=None, alias="@referredType")
-    type: str | None = Field(default=None, alias="@type")
-
-
-class NoteIn(_In):
-    text: str
-    author: str | None = None
-    date: AwareDatetime | None = None
-    id: str | None = None
-    type: str | None = Field(default=None, alias="@type")
-
-
-class ComplaintCreateIn(_In):
+class ComplaintCreateIn(TmfIn):
     """``TroubleTicket_Create`` as telcodesk accepts it for complaints.
 
     ``channel`` is required (checked by the service, so the error names the
@@ -258,17 +238,10 @@ class ComplaintCreateIn(_In):
     schema_location: str | None = Field(default=None, alias="@schemaLocation")
 
 
-class ComplaintPatchIn(_In):
+class ComplaintPatchIn(TmfIn):
     status: Literal["acknowledged", "rejected", "pending", "held", "inProgress",
                     "cancelled", "closed", "resolved"] | None = None
     status_change_reason: str | None = Field(default=None, alias="statusChangeReason")
     note: list[NoteIn] | None = None
     type: Literal["TroubleTicket"] | None = Field(default=None, alias="@type")
 
-
-class ErrorOut(BaseModel):
-    code: str
-    reason: str
-    message: str | None = None
-    status: str | None = None
-    type: str | None = Field(default=None, alias="@type")

@@ -40,13 +40,6 @@ PARTY_INTERACTION_ATTRIBUTES = (
 STATUSES = ("open", "inProgress", "completed")
 
 
-class ErrorOut(BaseModel):
-    code: str
-    reason: str
-    message: str
-    status: str
-
-
 class RelatedPartyOut(BaseModel):
     id: str
     href: str | None = None

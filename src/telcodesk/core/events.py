@@ -329,13 +329,6 @@ class EventSubscriptionOut(BaseModel):
     query: str | None = None
 
 
-class HubErrorOut(BaseModel):
-    code: str
-    reason: str
-    message: str
-    status: str
-
-
 def subscription_document(registration: HubRegistration) -> dict[str, Any]:
     document = {"id": str(registration.pk), "callback": registration.callback}
     if registration.query:
@@ -352,7 +345,7 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
     """
     router = Router(tags=[f"{resource_name or api_name} events"])
     item_url_name = f"{api_name}-hub-item"
-    errors: dict[int, Any] = {code: HubErrorOut for code in (400, 401, 403, 404, 415)}
+    errors: dict[int, Any] = {code: tmf.ErrorOut for code in (400, 401, 403, 404, 415)}
 
     def user_of(request: HttpRequest) -> User:
         user = request.user

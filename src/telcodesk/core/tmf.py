@@ -542,6 +542,43 @@ def read_merge_patch(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+class ErrorOut(pydantic.BaseModel):
+    """The TMF ``Error`` body, as ``error_body`` writes it (for the API documentation)."""
+
+    code: str
+    reason: str
+    message: str
+    status: str
+    type: str | None = pydantic.Field(default=None, alias="@type")
+
+
+class TmfIn(pydantic.BaseModel):
+    """A request body: attributes by their TMF names, an unknown attribute refused."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RefIn(TmfIn):
+    """An entity reference or related party in a request body."""
+
+    id: str
+    href: str | None = None
+    name: str | None = None
+    role: str | None = None
+    referred_type: str | None = pydantic.Field(default=None, alias="@referredType")
+    type: str | None = pydantic.Field(default=None, alias="@type")
+
+
+class NoteIn(TmfIn):
+    """A ``Note`` in a request body."""
+
+    text: str
+    author: str | None = None
+    date: pydantic.AwareDatetime | None = None
+    id: str | None = None
+    type: str | None = pydantic.Field(default=None, alias="@type")
+
+
 S = TypeVar("S", bound=pydantic.BaseModel)
 
 

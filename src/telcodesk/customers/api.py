@@ -25,7 +25,6 @@ from telcodesk.customers.schemas import (
     CustomerCreateIn,
     CustomerOut,
     CustomerPatchIn,
-    ErrorOut,
 )
 from telcodesk.customers.selectors import (
     customer_for,
@@ -87,7 +86,7 @@ CUSTOMER_FILTERS = tmf.FilterSet({
         "active_from__lt", parse=tmf.parse_datetime, description="Customer since, before"),
 })
 
-ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 401, 403, 404, 405, 409, 415)}
+ERRORS: dict[int, Any] = {code: tmf.ErrorOut for code in (400, 401, 403, 404, 405, 409, 415)}
 
 
 def _user(request: HttpRequest) -> User:
@@ -232,7 +231,7 @@ def patch_customer(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @router.delete(
-    "/customer/{id}", response={405: ErrorOut}, summary="Customers are not deleted",
+    "/customer/{id}", response={405: tmf.ErrorOut}, summary="Customers are not deleted",
 )
 def delete_customer(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "customers are closed with "

@@ -185,15 +185,6 @@ class CustomerOut(BaseModel):
     characteristic: list[CharacteristicOut] = []
 
 
-class ErrorOut(BaseModel):
-    """The TMF ``Error`` body."""
-
-    code: str
-    reason: str
-    message: str
-    status: str
-
-
 # --- mapping -----------------------------------------------------------------------------------
 
 

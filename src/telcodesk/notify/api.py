@@ -17,12 +17,13 @@ from ninja import Router
 from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
 from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.tmf import ErrorOut
 from telcodesk.customers.selectors import customer_for, search_customers
 from telcodesk.customers.services import CustomerNotFound
 from telcodesk.notify import schemas
 from telcodesk.notify.kinds import LANGUAGES
 from telcodesk.notify.models import OutboxMessage
-from telcodesk.notify.schemas import CommunicationMessageCreateIn, CommunicationMessageOut, ErrorOut
+from telcodesk.notify.schemas import CommunicationMessageCreateIn, CommunicationMessageOut
 from telcodesk.notify.selectors import (
     TMF_STATES,
     communication_message_for,

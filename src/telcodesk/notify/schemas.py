@@ -152,13 +152,6 @@ class CommunicationMessageOut(BaseModel):
     characteristic: list[CharacteristicOut] = []
 
 
-class ErrorOut(BaseModel):
-    code: str
-    reason: str
-    message: str
-    status: str
-
-
 # --- mapping ------------------------------------------------------------------------------
 
 

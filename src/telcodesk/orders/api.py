@@ -26,6 +26,7 @@ from telcodesk.core.events import hub_router
 from telcodesk.core.models import Channel, User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.tmf import ErrorOut
 from telcodesk.customers.selectors import (
     customer_for,
     offering_by_code,
@@ -43,7 +44,6 @@ from telcodesk.orders.models import (
     TicketStatus,
     WorkOrder,
 )
-from telcodesk.orders.schemas import ErrorOut
 from telcodesk.orders.selectors import (
     cancellation_for,
     cancellations_visible_to,

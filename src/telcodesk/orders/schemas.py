@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from telcodesk.core import phone, tmf
+from telcodesk.core.tmf import NoteIn, RefIn, TmfIn
 from telcodesk.orders.models import (
     CustomerOrder,
     EventKind,
@@ -154,28 +155,7 @@ def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
     })
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class RefIn(_In):
-    id: str
-    href: str | None = None
-    name: str | None = None
-    role: str | None = None
-    referred_type: str | None = Field(default=None, alias="@referredType")
-    type: str | None = Field(default=None, alias="@type")
-
-
-class NoteIn(_In):
-    text: str
-    author: str | None = None
-    date: AwareDatetime | None = None
-    id: str | None = None
-    type: str | None = Field(default=None, alias="@type")
-
-
-class TroubleTicketCreateIn(_In):
+class TroubleTicketCreateIn(TmfIn):
     """``TroubleTicket_Create`` as telcodesk accepts it (fault reports)."""
 
     description: str
@@ -195,7 +175,7 @@ class TroubleTicketCreateIn(_In):
     schema_location: str | None = Field(default=None, alias="@schemaLocation")
 
 
-class TroubleTicketPatchIn(_In):
+class TroubleTicketPatchIn(TmfIn):
     name: str | None = None
     description: str | None = None
     severity: Literal["critical", "major", "minor"] | None = None
@@ -278,7 +258,7 @@ def cancellation_document(cancellation: OrderCancellation, *, base: str,
     })
 
 
-class CharacteristicIn(_In):
+class CharacteristicIn(TmfIn):
     name: str
     value: Any = None
     value_type: str | None = Field(default=None, alias="valueType")
@@ -286,7 +266,7 @@ class CharacteristicIn(_In):
     type: str | None = Field(default=None, alias="@type")
 
 
-class ProductIn(_In):
+class ProductIn(TmfIn):
     id: str | None = None
     href: str | None = None
     name: str | None = None
@@ -296,7 +276,7 @@ class ProductIn(_In):
     type: str | None = Field(default=None, alias="@type")
 
 
-class ProductOrderItemIn(_In):
+class ProductOrderItemIn(TmfIn):
     id: str
     action: Literal["add", "modify", "delete", "noChange"]
     quantity: int | None = None
@@ -305,7 +285,7 @@ class ProductOrderItemIn(_In):
     type: str | None = Field(default=None, alias="@type")
 
 
-class ProductOrderCreateIn(_In):
+class ProductOrderCreateIn(TmfIn):
     product_order_item: list[ProductOrderItemIn] = Field(alias="productOrderItem",
                                                          min_length=1)
     related_party: list[RefIn] | None = Field(default=None, alias="relatedParty")
@@ -320,7 +300,7 @@ class ProductOrderCreateIn(_In):
     schema_location: str | None = Field(default=None, alias="@schemaLocation")
 
 
-class ProductOrderPatchIn(_In):
+class ProductOrderPatchIn(TmfIn):
     description: str | None = None
     requested_completion_date: AwareDatetime | None = Field(
         default=None, alias="requestedCompletionDate")
@@ -331,17 +311,10 @@ class ProductOrderPatchIn(_In):
     type: Literal["ProductOrder"] | None = Field(default=None, alias="@type")
 
 
-class CancelProductOrderCreateIn(_In):
+class CancelProductOrderCreateIn(TmfIn):
     product_order: RefIn = Field(alias="productOrder")
     cancellation_reason: str | None = Field(default=None, alias="cancellationReason")
     requested_cancellation_date: AwareDatetime | None = Field(
         default=None, alias="requestedCancellationDate")
     type: Literal["CancelProductOrder"] | None = Field(default=None, alias="@type")
 
-
-class ErrorOut(BaseModel):
-    code: str
-    reason: str
-    message: str | None = None
-    status: str | None = None
-    type: str | None = Field(default=None, alias="@type")
