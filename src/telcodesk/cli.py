@@ -532,11 +532,13 @@ def sms_resend(message_id: int) -> None:
 def sms_simulator(host: str, port: int, control_port: int, system_id: str | None,
                   password: str | None, receipts: str, receipt_delay: float) -> None:
     """Run an SMS-centre simulator (SMPP 3.4 server) until Ctrl-C."""
+    from telcodesk.core.clock import wall_clock
     from telcodesk.notify.simulator import serve
 
     try:
         serve(host=host, port=port, control_port=control_port, system_id=system_id,
-              password=password, receipts=receipts, receipt_delay=receipt_delay)
+              password=password, receipts=receipts, receipt_delay=receipt_delay,
+              clock=wall_clock)
     except OSError as exc:
         fail(f"cannot listen on {host}: {exc.strerror or exc} (try --port/--control-port)")
 

@@ -19,6 +19,12 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
+def wall_clock() -> dt.datetime:
+    """The current aware instant (UTC) for programs that run without Django settings,
+    such as the SMS-centre simulator's own process."""
+    return dt.datetime.now(dt.UTC)
+
+
 def operator_zone() -> ZoneInfo:
     """The operator's time zone (``TELCODESK_TIME_ZONE``)."""
     return ZoneInfo(settings.TIME_ZONE)

@@ -61,6 +61,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from telcodesk.core.clock import wall_clock
 from telcodesk.notify.encoding import decode_segment, encode_gsm7, split_for_smpp
 from telcodesk.notify.transports.smpp import (
     DEDUPE_TAG_DEFAULT,
@@ -255,8 +256,10 @@ class Smsc:
     """The simulated SMS centre: sessions, rules, records, receipts."""
 
     def __init__(self, *, credentials: tuple[str | None, str | None] = (None, None),
-                 dedupe_tag: int = DEDUPE_TAG_DEFAULT, zone: str = "Asia/Shanghai") -> None:
+                 dedupe_tag: int = DEDUPE_TAG_DEFAULT, zone: str = "Asia/Shanghai",
+                 clock: Callable[[], dt.datetime]) -> None:
         self.credentials = credentials
+        self.clock = clock
         self.dedupe_tag = dedupe_tag
         self.zone = ZoneInfo(zone)
         self.lock = threading.RLock()
@@ -458,9 +461,9 @@ class Smsc:
         self.later(self.rules.receipt_delay, due)
 
     def wall_clock(self) -> dt.datetime:
-        # The simulator stands in for a foreign system with its own clock; receipt
-        # dates are the only place it is read.
-        return dt.datetime.now(self.zone)
+        # The simulator stands in for a foreign system with its own clock (given by
+        # whoever starts it); receipt dates are the only place it is read.
+        return self.clock().astimezone(self.zone)
 
     def pump_receipts(self) -> None:
         """Send pending receipts to bound receivers (round robin)."""
@@ -718,10 +721,11 @@ def _serve_control(smsc: Smsc, server: socket.socket) -> None:
 def serve(*, host: str = "127.0.0.1", port: int = 2775, control_port: int = 2776,
           system_id: str | None = None, password: str | None = None,
           receipts: str = "delivered", receipt_delay: float = 0.0,
-          dedupe_tag: int = DEDUPE_TAG_DEFAULT, out: Any = None) -> None:
-    """Run the simulator until SIGTERM/SIGINT."""
+          dedupe_tag: int = DEDUPE_TAG_DEFAULT, out: Any = None,
+          clock: Callable[[], dt.datetime]) -> None:
+    """Run the simulator until SIGTERM/SIGINT; ``clock`` gives the receipts' dates."""
     out = out or sys.stdout
-    smsc = Smsc(credentials=(system_id, password), dedupe_tag=dedupe_tag)
+    smsc = Smsc(credentials=(system_id, password), dedupe_tag=dedupe_tag, clock=clock)
     smsc.cmd_receipts({"mode": receipts, "delay": receipt_delay})
     smpp_server = _listen(host, port)
     control_server = _listen(host, control_port)
@@ -841,7 +845,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         serve(host=args.host, port=args.port, control_port=args.control_port,
               system_id=args.system_id, password=args.password, receipts=args.receipts,
-              receipt_delay=args.receipt_delay)
+              receipt_delay=args.receipt_delay, clock=wall_clock)
     except OSError as exc:
         print(f"sms-simulator: error: cannot listen on {args.host}: {exc.strerror or exc}",
               file=sys.stderr)
