@@ -201,12 +201,16 @@ def operator(org, shop, make_staff):
     # M1 Xiaodian suspension 5 Aug 10:00 → 10:30 = 0.5 h.
     change(a.mobile, ItemSpec(kind="suspension", reason="出国"), accepted="2025-08-05 10:00",
            done="2025-08-05 10:30", actor=agent)
-    # M2 Qingxu package change 1 Sep 09:00 → 09:15 = 0.25 h.
-    change(b.mobile, ItemSpec(kind="package_change", package=shop.mobile_99),
+    # M2 Qingxu name change 1 Sep 09:00 → 09:15 = 0.25 h.
+    change(b.mobile, ItemSpec(kind="name_change", new_name="王五"),
            accepted="2025-09-01 09:00", done="2025-09-01 09:15", actor=agent)
-    # M4 Yungang package change 20 Oct 09:00 → 21 Oct 10:00 = 25 h (late: > 24).
-    change(c.mobile, ItemSpec(kind="package_change", package=shop.mobile_99),
+    # M4 Yungang name change 20 Oct 09:00 → 21 Oct 10:00 = 25 h (late: > 24).
+    change(c.mobile, ItemSpec(kind="name_change", new_name="赵六"),
            accepted="2025-10-20 09:00", done="2025-10-21 10:00", actor=agent)
+    # P1 Xiaodian package change 10 Sep 09:00 → 12:00 = 3 h: not a business change
+    # (业务变更时长) unless the operator adds package changes to it.
+    change(a.mobile, ItemSpec(kind="package_change", package=shop.mobile_99),
+           accepted="2025-09-10 09:00", done="2025-09-10 12:00", actor=agent)
     # M3 a name change accepted on 31 Dec, done in 2026: not in H2.
     change(c.mobile, ItemSpec(kind="name_change", new_name="李四"),
            accepted="2025-12-31 23:00", done="2026-01-01 01:00", actor=agent)

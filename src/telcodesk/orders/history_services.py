@@ -234,7 +234,7 @@ class _Importer:
                 subject_url=url.replace(_CODE_SLOT, code), assignee_id=technician,
                 pauses=tuple(sla_services.FinishedPause(p.reason, p.start, p.end)
                              for p in request.pauses),
-                ref=where))
+                ref=where, request_types=request.kind))
             records.append((request, line, customer, pk, code, technician, team))
 
         before = self.clock_writer.timely

@@ -462,7 +462,8 @@ def _start_fulfilment(*, now: dt.datetime, order: CustomerOrder, actor: User | N
             now=now, service=line.service, kind=kind, area=line.area, tier=customer.tier,
             accepted_at=now, org_unit=line.org_unit, assignee=None,
             subject_label=f"{order.code} {items[0].get_kind_display()}"[:120],
-            subject_url=reverse("console:order", args=[order.code]))
+            subject_url=reverse("console:order", args=[order.code]),
+            request_types=",".join(sorted({str(item.kind) for item in items})))
         if order.sla_clock is not None:
             order.expected_completion = order.sla_clock.due_at
         order.save(update_fields=["sla_clock", "expected_completion"])
@@ -807,7 +808,8 @@ def _create_work_order(*, now: dt.datetime, actor: User | None, kind: str,
         now=now, service=subscription.service, kind=request_kind, area=subscription.area,
         tier=customer.tier, accepted_at=now, org_unit=subscription.org_unit, assignee=None,
         subject_label=f"{work_order.code} {label}"[:120],
-        subject_url=reverse("console:work_order", args=[work_order.code]))
+        subject_url=reverse("console:work_order", args=[work_order.code]),
+        request_types=str(item.kind) if item is not None else str(kind))
     work_order.save(update_fields=["sla_clock"])
     _event(now=now, work_order=work_order, kind=EventKind.CREATED, actor=actor,
            to_status=TicketStatus.ACKNOWLEDGED,

@@ -12,9 +12,15 @@ from django.http import HttpRequest
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.quality.errors import QualityError
-from telcodesk.quality.models import IndicatorTarget, ServiceStandard
+from telcodesk.quality.models import IndicatorMembership, IndicatorTarget, ServiceStandard
 from telcodesk.quality.selectors import overlapping_standard
-from telcodesk.quality.services import do_create_standard, do_retire_standard
+from telcodesk.quality.services import (
+    do_add_indicator_member,
+    do_create_standard,
+    do_remove_indicator_member,
+    do_retire_standard,
+    do_set_standard_enabled,
+)
 
 
 class StandardForm(ModelForm):
@@ -22,7 +28,8 @@ class StandardForm(ModelForm):
         model = ServiceStandard
         fields = ["service", "kind", "area", "tier", "limit_value", "limit_unit",
                   "maximum_value", "average_target", "timely_target_pct", "warning_ratio",
-                  "excluded_pause_reasons", "active_from", "active_to", "source", "verified"]
+                  "excluded_pause_reasons", "active_from", "active_to", "source", "verified",
+                  "enabled"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -42,15 +49,16 @@ class StandardForm(ModelForm):
 class ServiceStandardAdmin(admin.ModelAdmin):
     form = StandardForm
     list_display = ["service", "kind", "area", "tier", "limit_value", "limit_unit",
-                    "active_from", "active_to", "verified"]
-    list_filter = ["service", "kind", "area", "tier", "verified"]
+                    "active_from", "active_to", "verified", "enabled"]
+    list_filter = ["service", "kind", "area", "tier", "verified", "enabled"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # A published standard is history: only its end date may change (retirement).
+        # A published standard is history: only its end date (retirement) and whether
+        # it is enabled (the shipped VIP examples start disabled) may change.
         if obj is None:
             return []
         return [f.name for f in ServiceStandard._meta.concrete_fields
-                if f.name not in ("active_to", "id")]
+                if f.name not in ("active_to", "id", "enabled")]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -60,7 +68,11 @@ class ServiceStandardAdmin(admin.ModelAdmin):
         now = clock.now()
         try:
             if change:
-                if obj.active_to is not None:
+                if "enabled" in form.changed_data:
+                    do_set_standard_enabled(now=now, standard=obj, enabled=obj.enabled,
+                                            actor=request.user,  # type: ignore[arg-type]
+                                            channel=Channel.ADMIN)
+                if obj.active_to is not None and "active_to" in form.changed_data:
                     do_retire_standard(now=now, standard=obj, active_to=obj.active_to,
                                        actor=request.user, channel=Channel.ADMIN)  # type: ignore[arg-type]
                 return
@@ -73,6 +85,10 @@ class ServiceStandardAdmin(admin.ModelAdmin):
                 excluded_pause_reasons=obj.excluded_pause_reasons or [],
                 active_from=obj.active_from, active_to=obj.active_to, source=obj.source,
                 verified=obj.verified)
+            if not obj.enabled:
+                do_set_standard_enabled(now=now, standard=created, enabled=False,
+                                        actor=request.user,  # type: ignore[arg-type]
+                                        channel=Channel.ADMIN)
             obj.pk = created.pk
         except QualityError as exc:
             messages.error(request, exc.message)
@@ -126,3 +142,41 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
             obj.created_at = clock.now()
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+# --- which requests feed which time-limit indicator --------------------------------------------
+
+
+@admin.register(IndicatorMembership)
+class IndicatorMembershipAdmin(admin.ModelAdmin):
+    """Which kinds of request feed which time-limit indicator, each with its source.
+    A row is added or removed (through the services, audited), never edited."""
+
+    list_display = ["measure", "request_kind", "source"]
+    list_filter = ["measure"]
+    fields = ["measure", "request_kind", "source"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["measure", "request_kind", "source"]
+
+    def save_model(self, request: HttpRequest, obj: IndicatorMembership, form: Any,
+                   change: bool) -> None:
+        if change:
+            return
+        try:
+            created = do_add_indicator_member(
+                now=clock.now(), measure=obj.measure, request_kind=obj.request_kind,
+                source=obj.source, actor=request.user,  # type: ignore[arg-type]
+                channel=Channel.ADMIN)
+            obj.pk = created.pk
+        except QualityError as exc:
+            messages.error(request, exc.message)
+
+    def delete_model(self, request: HttpRequest, obj: IndicatorMembership) -> None:
+        do_remove_indicator_member(now=clock.now(), member=obj,
+                                   actor=request.user,  # type: ignore[arg-type]
+                                   channel=Channel.ADMIN)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for member in list(queryset):
+            self.delete_model(request, member)

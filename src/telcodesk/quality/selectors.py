@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import (
+    IndicatorMembership,
     IndicatorTarget,
+    MemberKind,
     RequestKind,
     Service,
     ServiceStandard,
@@ -27,8 +29,8 @@ def standard_in_force(*, service: str, kind: str, area: str, tier: str,
     """The most specific standard in force at ``at`` for a request.
 
     Exact tier beats ``any``, then exact area beats ``any``; a service of ``any``
-    (complaint replies) matches every service. Nothing in force is a
-    ``QualityError`` naming the key.
+    (complaint replies) matches every service. A disabled standard is never in
+    force. Nothing in force is a ``QualityError`` naming the key.
     """
     if service not in Service.values:
         raise QualityError(QualityErrorCode.INVALID, f"unknown service {service!r}")
@@ -39,7 +41,7 @@ def standard_in_force(*, service: str, kind: str, area: str, tier: str,
     if tier not in Tier.values:
         raise QualityError(QualityErrorCode.INVALID, f"unknown customer tier {tier!r}")
     candidates = list(ServiceStandard.objects.filter(
-        in_force_q(at), service__in={service, Service.ANY}, kind=kind,
+        in_force_q(at), enabled=True, service__in={service, Service.ANY}, kind=kind,
         area__in={area, StandardArea.ANY}, tier__in={tier, Tier.ANY}))
     if not candidates:
         raise QualityError(
@@ -53,8 +55,27 @@ def standard_in_force(*, service: str, kind: str, area: str, tier: str,
     return max(candidates, key=rank)
 
 
+def regulator_standard_in_force(*, service: str, kind: str, area: str,
+                                at: dt.datetime) -> ServiceStandard | None:
+    """The regulator's limit for a request: the ``any``-tier standard in force at ``at``
+    for its service, kind and area (what the indicators judge it against, whatever
+    stricter tier standard its own clock runs on); None when there is none."""
+    try:
+        return standard_in_force(service=service, kind=kind, area=area, tier=Tier.ANY, at=at)
+    except QualityError:
+        return None
+
+
+def disabled_standards(*, at: dt.datetime) -> QuerySet[ServiceStandard]:
+    """Standards that would be in force at ``at`` but are not enabled (the shipped VIP
+    examples): shown to the quality manager, ready to enable."""
+    return ServiceStandard.objects.filter(in_force_q(at), enabled=False).order_by(
+        "service", "kind", "area", "tier")
+
+
 def standards_in_force(*, at: dt.datetime) -> QuerySet[ServiceStandard]:
-    return ServiceStandard.objects.filter(in_force_q(at)).order_by(
+    """The enabled standards in force at ``at``."""
+    return ServiceStandard.objects.filter(in_force_q(at), enabled=True).order_by(
         "service", "kind", "area", "tier")
 
 
@@ -105,3 +126,29 @@ def targets_in_force(*, at: dt.datetime) -> dict[str, IndicatorTarget]:
             "indicator", "active_from", "pk"):
         found[target.indicator] = target  # the latest start wins
     return found
+
+
+# --- which requests feed which indicator -----------------------------------------------------
+
+
+def indicator_members() -> dict[str, frozenset[str]]:
+    """The request kinds of every measure (``IndicatorMembership``), by measure code;
+    a measure without rows has no member (its indicators have no data)."""
+    found: dict[str, set[str]] = {}
+    for measure, kind in IndicatorMembership.objects.values_list("measure", "request_kind"):
+        found.setdefault(measure, set()).add(kind)
+    return {measure: frozenset(kinds) for measure, kinds in found.items()}
+
+
+def memberships() -> QuerySet[IndicatorMembership]:
+    """Every membership row, in measure order (the standards page lists them)."""
+    return IndicatorMembership.objects.order_by("measure", "request_kind")
+
+
+def is_member(members: frozenset[str], request_types: str) -> bool:
+    """Whether a request of ``request_types`` (comma-separated kinds) feeds a measure
+    whose members are ``members``: ``any`` takes every request, otherwise one of the
+    request's kinds must be a member."""
+    if MemberKind.ANY in members:
+        return True
+    return any(kind in members for kind in request_types.split(",") if kind)

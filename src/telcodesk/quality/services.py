@@ -1,4 +1,5 @@
-"""Writes of the service standards: publish a standard, retire one.
+"""Writes of the service standards: publish a standard, retire one, enable or disable
+one; which requests feed which indicator (membership).
 
 Every change goes through here (the admin too) so that no two standards of the
 same (service, kind, area, tier) key are ever in force at the same instant.
@@ -16,7 +17,10 @@ from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import (
+    IndicatorMembership,
     LimitUnit,
+    Measure,
+    MemberKind,
     PauseReason,
     RequestKind,
     Service,
@@ -147,3 +151,60 @@ def do_retire_standard(*, now: dt.datetime, standard: ServiceStandard,
              details={"before": before.isoformat() if before else None,
                       "after": active_to.isoformat()})
     return standard
+
+
+@transaction.atomic
+def do_set_standard_enabled(*, now: dt.datetime, standard: ServiceStandard, enabled: bool,
+                            actor: User | None = None,
+                            channel: str = Channel.CONSOLE) -> ServiceStandard:
+    """Enable a standard (it is in force over its period from now on: new requests of
+    its key start their clocks on it) or disable it (never in force). Clocks already
+    started keep the standard they started on."""
+    standard = ServiceStandard.objects.select_for_update().get(pk=standard.pk)
+    if standard.enabled == enabled:
+        return standard
+    standard.enabled = enabled
+    standard.save(update_fields=["enabled"])
+    do_audit(now=now, actor=actor, channel=channel,
+             action="standard.enable" if enabled else "standard.disable",
+             target_type="quality.ServiceStandard", target_id=standard.pk,
+             summary=_describe(standard))
+    return standard
+
+
+# --- which requests feed which indicator -------------------------------------------------------
+
+
+@transaction.atomic
+def do_add_indicator_member(*, now: dt.datetime, measure: str, request_kind: str, source: str,
+                            actor: User | None = None,
+                            channel: str = Channel.CONSOLE) -> IndicatorMembership:
+    """Let requests of ``request_kind`` feed the indicators of ``measure`` (from the
+    next report computed). ``source`` says why (the standard's text, the operator's
+    decision); it is required."""
+    _check_choice(measure, Measure.values, "indicator")
+    _check_choice(request_kind, MemberKind.values, "request kind")
+    if not source.strip():
+        raise QualityError(QualityErrorCode.INVALID,
+                           "say where the membership comes from (the source text)")
+    if IndicatorMembership.objects.filter(measure=measure, request_kind=request_kind).exists():
+        raise QualityError(QualityErrorCode.INVALID,
+                           f"{request_kind} already feeds {measure}")
+    member = IndicatorMembership.objects.create(measure=measure, request_kind=request_kind,
+                                                source=source.strip(), created_at=now,
+                                                created_by=actor)
+    do_audit(now=now, actor=actor, channel=channel, action="indicator_member.add",
+             target_type="quality.IndicatorMembership", target_id=member.pk,
+             summary=f"{request_kind} → {measure}", details={"source": member.source})
+    return member
+
+
+@transaction.atomic
+def do_remove_indicator_member(*, now: dt.datetime, member: IndicatorMembership,
+                               actor: User | None = None,
+                               channel: str = Channel.CONSOLE) -> None:
+    """Stop requests of the member's kind from feeding its indicators."""
+    pk, summary = member.pk, f"{member.request_kind} → {member.measure}"
+    IndicatorMembership.objects.filter(pk=pk).delete()
+    do_audit(now=now, actor=actor, channel=channel, action="indicator_member.remove",
+             target_type="quality.IndicatorMembership", target_id=pk, summary=summary)

@@ -8,9 +8,9 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from telcodesk.core import clock
-from telcodesk.quality.models import PauseReason, Service
+from telcodesk.quality.models import Measure, PauseReason, Service
 from telcodesk.quality.report.published import latest_published_table
-from telcodesk.quality.selectors import published_standards
+from telcodesk.quality.selectors import memberships, published_standards
 
 
 @require_GET
@@ -25,7 +25,14 @@ def standards(request: HttpRequest) -> HttpResponse:
                       "excluded": [reason_labels.get(r, r) for r in row.excluded_pause_reasons]}
                      for row in rows],
         })
+    # Which requests feed which time-limit indicator (data, with its source).
+    members: dict[str, list[object]] = {}
+    for member in memberships():
+        members.setdefault(member.measure, []).append(member)
+    membership = [{"measure": Measure(code).label, "members": members.get(code, [])}
+                  for code in Measure.values]
     # The latest published half-year's figures, as frozen at publication.
     published = latest_published_table(translation.get_language() or "zh-hans")
     return render(request, "quality/standards.html",
-                  {"groups": groups, "at": now, "published": published})
+                  {"groups": groups, "at": now, "published": published,
+                   "membership": membership})

@@ -33,7 +33,8 @@ def _viewer(request: HttpRequest) -> User:
 
 @dataclass(frozen=True)
 class ClockRow:
-    """One finished request behind a time-limit figure."""
+    """One finished request behind a time-limit figure, as the figure judged it: its
+    duration and verdict under the regulator's limit (not a VIP tier's promise)."""
 
     pk: int
     label: str
@@ -52,9 +53,9 @@ class ClockRow:
 def _clock_rows(records: list[Any]) -> list[ClockRow]:
     return [ClockRow(pk=c.pk, label=c.subject_label, url=c.subject_url, unit=c.org_unit,
                      area=c.area, tier=c.tier, accepted_at=c.accepted_at,
-                     stopped_at=c.stopped_at, counted=c.counted_duration,
-                     limit=c.limit_value, limit_unit=c.get_limit_unit_display(),
-                     timely=c.timely) for c in records]
+                     stopped_at=c.stopped_at, counted=c.indicator_duration,
+                     limit=c.indicator_limit_value, limit_unit=c.get_indicator_limit_unit_display(),
+                     timely=c.indicator_timely) for c in records]
 
 
 def _query(request: HttpRequest, **override: str) -> str:

@@ -57,6 +57,7 @@ class FinishedClock(NamedTuple):
     assignee_id: int | None = None
     pauses: tuple[FinishedPause, ...] = ()
     ref: str = ""
+    request_types: str = ""  # what was asked for (SlaClock.request_types)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,29 @@ def standard_snapshot(standard: ServiceStandard) -> dict[str, Any]:
     return {"limit_value": standard.limit_value, "limit_unit": standard.limit_unit,
             "warning_ratio": standard.warning_ratio,
             "excluded_reasons": list(standard.excluded_pause_reasons)}
+
+
+def indicator_snapshot(standard: ServiceStandard,
+                       regulator: ServiceStandard | None) -> dict[str, Any]:
+    """The regulator's limit a clock is judged against by the indicators: the ``any``-tier
+    standard of its service, kind and area (``regulator``); the clock's own standard
+    when there is none (``do_start_clock`` uses this too)."""
+    judged = regulator or standard
+    return {"indicator_standard_id": judged.pk, "indicator_limit_value": judged.limit_value,
+            "indicator_limit_unit": judged.limit_unit}
+
+
+def indicator_figures(*, own: StopFigures, own_unit: str, accepted_at: dt.datetime,
+                      until: dt.datetime, unit: str, limit: Decimal,
+                      pauses: Sequence[computation.Interval]) -> StopFigures:
+    """The counted duration and verdict under the regulator's limit (``unit``,
+    ``limit``): the same excluded pauses as the request's own clock, measured in the
+    regulator's unit (the own figure when the units agree)."""
+    if unit == own_unit:
+        return StopFigures(counted=own.counted,
+                           timely=computation.is_timely(own.counted, limit))
+    return stop_figures(accepted_at=accepted_at, until=until, unit=unit, limit=limit,
+                        pauses=pauses, cal=calendar_for(unit))
 
 
 def calendar_for(unit: str) -> WorkingCalendar | None:
@@ -123,11 +147,21 @@ class StandardsInForce:
             raise answer
         return answer
 
+    def regulator(self, *, service: str, kind: str, area: str,
+                  at: dt.datetime) -> ServiceStandard | None:
+        """The ``any``-tier standard (the regulator's limit); None when there is none."""
+        try:
+            return self.get(service=service, kind=kind, area=area, tier="any", at=at)
+        except DomainError:
+            return None
+
 
 CLOCK_FIELDS = ("id", "standard_id", "limit_value", "limit_unit", "warning_ratio",
                 "excluded_reasons", "service", "kind", "area", "tier", "org_unit_id",
                 "assignee_id", "subject_label", "subject_url", "accepted_at", "due_at",
-                "warn_at", "stopped_at", "state", "counted_duration", "timely", "breached")
+                "warn_at", "stopped_at", "state", "counted_duration", "timely", "breached",
+                "request_types", "indicator_standard_id", "indicator_limit_value",
+                "indicator_limit_unit", "indicator_duration", "indicator_timely")
 _TIMELY_AT = CLOCK_FIELDS.index("timely")
 PAUSE_FIELDS = ("clock_id", "reason", "note", "started_at", "ended_at", "excluded")
 
@@ -213,6 +247,9 @@ class FinishedClockWriter:
                     at=clock.accepted_at))
             except DomainError as exc:
                 raise _invalid(clock, exc.message) from exc
+            regulator = self.standards.regulator(service=clock.service, kind=clock.kind,
+                                                 area=clock.area, at=clock.accepted_at)
+            judged = self._terms(regulator) if regulator is not None else terms
             unit, limit, reasons = terms.unit, terms.limit, terms.reasons
             excluded = [(p.started_at, p.ended_at) for p in clock.pauses
                         if p.reason in reasons]
@@ -223,6 +260,10 @@ class FinishedClockWriter:
                     warning_ratio=terms.warning_ratio, unit=unit, pauses=excluded, cal=cal)
                 figures = stop_figures(accepted_at=clock.accepted_at, until=clock.stopped_at,
                                        unit=unit, limit=limit, pauses=excluded, cal=cal)
+                judged_figures = indicator_figures(
+                    own=figures, own_unit=unit, accepted_at=clock.accepted_at,
+                    until=clock.stopped_at, unit=judged.unit, limit=judged.limit,
+                    pauses=excluded)
             except DomainError as exc:
                 raise _invalid(clock, exc.message) from exc
             clock_rows.append((
@@ -231,7 +272,9 @@ class FinishedClockWriter:
                 clock.org_unit_id, clock.assignee_id, clock.subject_label.strip()[:120],
                 clock.subject_url, text(clock.accepted_at), text(found.due_at),
                 text(found.warn_at), text(clock.stopped_at), STOPPED, figures.counted,
-                figures.timely, not figures.timely))
+                figures.timely, not figures.timely, clock.request_types[:200],
+                judged.standard_id, judged.limit, judged.unit, judged_figures.counted,
+                judged_figures.timely))
             if clock.pauses:
                 pause_rows += [(clock_id, p.reason, p.note[:300], text(p.started_at),
                                 text(p.ended_at), p.reason in reasons) for p in clock.pauses]

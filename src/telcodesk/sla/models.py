@@ -1,7 +1,10 @@
 """The SLA engine's records: one clock per request, its pauses, its alerts.
 
 A clock keeps a snapshot of the standard that matched when the request was
-accepted, so a later change of standard never rewrites history. Deadlines are
+accepted, so a later change of standard never rewrites history. It also keeps the
+regulator's limit for the request's service, kind and area (the ``any``-tier
+standard): a VIP request runs, warns and breaches on its own stricter standard,
+but the indicators judge it against the regulator's limit (``indicator_*``). Deadlines are
 claimed by the clock process with conditional updates (``warning_claimed_at``,
 ``breach_claimed_at``); partial indexes keep the "what is due" query cheap over
 millions of open clocks.
@@ -44,6 +47,18 @@ class SlaClock(models.Model):
     kind = models.CharField(_("request kind"), max_length=20)
     area = models.CharField(_("area"), max_length=5)
     tier = models.CharField(_("customer tier"), max_length=10)
+    # What was asked for: the customer-order item kinds (sorted, comma-separated) or
+    # the work-order kind; which of them feed which indicator is data
+    # (quality.IndicatorMembership).
+    request_types = models.CharField(_("requested"), max_length=200, blank=True)
+    # The regulator's limit the indicators judge this request against.
+    indicator_standard = models.ForeignKey(
+        "quality.ServiceStandard", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("regulator's standard"))
+    indicator_limit_value = models.DecimalField(_("regulator's limit"), max_digits=8,
+                                                decimal_places=2, null=True, blank=True)
+    indicator_limit_unit = models.CharField(_("regulator's limit unit"), max_length=12,
+                                            choices=LimitUnit.choices, blank=True)
     org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("organisation unit"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -61,6 +76,11 @@ class SlaClock(models.Model):
     counted_duration = models.DecimalField(_("counted duration"), max_digits=12,
                                            decimal_places=4, null=True, blank=True)
     timely = models.BooleanField(_("timely"), null=True, blank=True)
+    indicator_duration = models.DecimalField(_("counted duration (regulator's unit)"),
+                                             max_digits=12, decimal_places=4, null=True,
+                                             blank=True)
+    indicator_timely = models.BooleanField(_("within the regulator's limit"), null=True,
+                                           blank=True)
     breached = models.BooleanField(_("breached"), default=False)
     warning_claimed_at = models.DateTimeField(_("warning sent"), null=True, blank=True)
     breach_claimed_at = models.DateTimeField(_("breach recorded"), null=True, blank=True)
@@ -80,8 +100,9 @@ class SlaClock(models.Model):
             # indicator report's aggregate reads is in the index, so each month's
             # finished clocks are one range of it (an index-only scan).
             models.Index(fields=["state", "stopped_at", "kind", "service", "area", "org_unit",
-                                 "limit_unit", "timely", "counted_duration"],
-                         name="sla_finished_cover_idx"),
+                                 "request_types", "indicator_limit_unit", "indicator_timely",
+                                 "indicator_duration"],
+                         name="sla_indicator_cover_idx"),
             models.Index(fields=["subject_label"], name="sla_subject_idx"),
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    Q,
     QuerySet,
     Sum,
     Value,
@@ -208,18 +209,21 @@ def short_source(source: str) -> str:
 
 @dataclass(frozen=True)
 class ClockTotals:
-    """The finished clocks of one (service, kind, area, org unit, bucket, limit unit)."""
+    """The finished clocks of one (service, kind, area, org unit, bucket, regulator's
+    limit unit, requested kinds). Durations and verdicts are those under the
+    regulator's limit (``SlaClock.indicator_*``), not under a stricter tier promise."""
 
     service: str
     kind: str
     area: str
     org_unit_id: int
     month: dt.date  # local first day of the bucket (a month, or a split point inside one)
-    limit_unit: str
+    limit_unit: str  # the unit of the regulator's limit
     count: int
     duration_sum: Decimal  # sum of counted durations, in ``limit_unit``
-    timely: int  # finished within their own limit
+    timely: int  # finished within the regulator's limit
     duration_max: Decimal | None
+    request_types: str = ""  # what was asked for (SlaClock.request_types)
 
 
 def bucket_starts(*, start: dt.datetime, end: dt.datetime, zone: ZoneInfo,
@@ -295,15 +299,16 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
                           splits: Sequence[dt.datetime] = ()) -> list[ClockTotals]:
     """Counts, summed and longest counted durations and timely counts of the clocks of
     ``kinds`` finished in ``[start, end)``, grouped by (service, kind, area, org unit,
-    local month of ``stopped_at`` (further cut at ``splits``), limit unit). ONE query
-    that reads each clock once.
+    local month of ``stopped_at`` (further cut at ``splits``), the regulator's limit
+    unit, the requested kinds), judged against the regulator's limit. ONE query that
+    reads each clock once.
 
     Cancelled clocks count nowhere; a reopened clock counts when it stops again.
     """
     zone = zone or operator_zone()
     starts = bucket_starts(start=start, end=end, zone=zone, splits=splits)
     # One SELECT per bucket joined by UNION ALL: each reads its own range of
-    # ``sla_finished_cover_idx`` (an index-only scan where the engine can), so every clock
+    # ``sla_indicator_cover_idx`` (an index-only scan where the engine can), so every clock
     # is read once, and no per-row bucket expression hides the group count from the
     # planner (which then aggregates in parallel). The timely flag is a grouping key.
     bounds = [*starts, end]
@@ -311,9 +316,10 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
     # costs more than the few extra groups of the other kinds.
     base = SlaClock.objects.filter(state=ClockState.STOPPED)
     parts = [base.filter(stopped_at__gte=bounds[index], stopped_at__lt=bounds[index + 1])
-             .values("service", "kind", "area", "org_unit_id", "limit_unit", "timely")
+             .values("service", "kind", "area", "org_unit_id", "request_types",
+                     "indicator_limit_unit", "indicator_timely")
              .annotate(bucket=Value(index, output_field=IntegerField()), n=Count("*"),
-                       total=Sum("counted_duration"), longest=Max("counted_duration"))
+                       total=Sum("indicator_duration"), longest=Max("indicator_duration"))
              .order_by()
              for index in range(len(starts))]
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
@@ -324,8 +330,9 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
         if row["kind"] not in wanted:
             continue
         key = (row["service"], row["kind"], row["area"], row["org_unit_id"],
-               row["limit_unit"], row["bucket"])
-        timely, n, total, longest = row["timely"], row["n"], row["total"], row["longest"]
+               row["indicator_limit_unit"], row["bucket"], row["request_types"])
+        timely, n = row["indicator_timely"], row["n"]
+        total, longest = row["total"], row["longest"]
         found = merged.get(key)
         if found is None:
             found = merged[key] = [0, Decimal(0), 0, None]
@@ -337,18 +344,32 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
             found[3] = Decimal(longest)
     return [ClockTotals(service=service, kind=kind, area=area, org_unit_id=unit,
                         month=days[bucket], limit_unit=limit_unit, count=n,
-                        duration_sum=total, timely=on_time, duration_max=longest)
-            for (service, kind, area, unit, limit_unit, bucket), (n, total, on_time, longest)
-            in merged.items()]
+                        duration_sum=total, timely=on_time, duration_max=longest,
+                        request_types=request_types)
+            for (service, kind, area, unit, limit_unit, bucket, request_types),
+            (n, total, on_time, longest) in merged.items()]
+
+
+def requested_q(members: Collection[str]) -> Q:
+    """Clocks one of whose requested kinds (comma-separated) is in ``members``."""
+    q = Q(pk__in=[])
+    for kind in members:
+        q |= (Q(request_types=kind) | Q(request_types__startswith=f"{kind},")
+              | Q(request_types__endswith=f",{kind}")
+              | Q(request_types__contains=f",{kind},"))
+    return q
 
 
 def finished_clocks(*, start: dt.datetime, end: dt.datetime, kinds: Sequence[str],
                     service: str | None = None, area: str | None = None,
                     unit_path: str | None = None, only_late: bool = False,
-                    user: User | None = None) -> QuerySet[SlaClock]:
+                    user: User | None = None,
+                    members: Collection[str] | None = None) -> QuerySet[SlaClock]:
     """The clocks behind a figure: finished in ``[start, end)``, of ``kinds`` (and
-    ``service``, ``area``, the subtree at ``unit_path`` when given); ``only_late`` keeps
-    those not timely. With ``user``, limited to the user's branch subtree."""
+    ``service``, ``area``, the subtree at ``unit_path`` when given); ``members`` keeps
+    the requests one of whose kinds is a member (``any`` or None: every request);
+    ``only_late`` keeps those not within the regulator's limit. With ``user``, limited
+    to the user's branch subtree."""
     clocks = SlaClock.objects.filter(state=ClockState.STOPPED, stopped_at__gte=start,
                                      stopped_at__lt=end, kind__in=list(kinds))
     if service:
@@ -357,8 +378,10 @@ def finished_clocks(*, start: dt.datetime, end: dt.datetime, kinds: Sequence[str
         clocks = clocks.filter(area=area)
     if unit_path:
         clocks = clocks.filter(org_unit__path__startswith=unit_path)
+    if members is not None and "any" not in members:
+        clocks = clocks.filter(requested_q(members))
     if only_late:
-        clocks = clocks.filter(timely=False)
+        clocks = clocks.filter(indicator_timely=False)
     if user is not None:
         clocks = clocks.filter(scope_q(user))
     return clocks.select_related("org_unit").order_by("stopped_at", "pk")

@@ -17,12 +17,14 @@ from telcodesk.core.calendar import WorkingCalendar, load_calendar
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.services import do_audit
 from telcodesk.notify.services import NotifyRequest, do_notify_many
-from telcodesk.quality.selectors import standard_in_force
+from telcodesk.quality.selectors import regulator_standard_in_force, standard_in_force
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
 from telcodesk.sla.history import (
     FinishedClock,
     FinishedClockWriter,
+    indicator_figures,
+    indicator_snapshot,
     standard_snapshot,
     stop_figures,
 )
@@ -89,8 +91,15 @@ def _require_aware(value: dt.datetime, label: str) -> None:
 @transaction.atomic
 def do_start_clock(*, now: dt.datetime, service: str, kind: str, area: str, tier: str,
                    accepted_at: dt.datetime, org_unit: OrgUnit, assignee: User | None = None,
-                   subject_label: str, subject_url: str = "") -> SlaClock:
-    """Start a clock under the standard in force at ``accepted_at`` (kept as a snapshot)."""
+                   subject_label: str, subject_url: str = "",
+                   request_types: str = "") -> SlaClock:
+    """Start a clock under the standard in force at ``accepted_at`` (kept as a snapshot).
+
+    The clock runs, warns and breaches on the most specific standard (a VIP tier's
+    own); the indicators judge the request against the regulator's limit, the
+    ``any``-tier standard of its service, kind and area, kept beside it.
+    ``request_types``: what was asked for (order item kinds, comma-separated, or the
+    work-order kind), which decides the indicators it feeds."""
     _require_aware(accepted_at, "the acceptance time")
     if accepted_at > now:
         raise SlaError(SlaErrorCode.INVALID, "a request cannot be accepted in the future")
@@ -98,9 +107,13 @@ def do_start_clock(*, now: dt.datetime, service: str, kind: str, area: str, tier
         raise SlaError(SlaErrorCode.INVALID, "the clock needs the request's label")
     standard = standard_in_force(service=service, kind=kind, area=area, tier=tier,
                                  at=accepted_at)
+    regulator = (standard if standard.tier == "any" else regulator_standard_in_force(
+        service=service, kind=kind, area=area, at=accepted_at))
     clock = SlaClock(
-        standard=standard, **standard_snapshot(standard), service=service, kind=kind,
-        area=area, tier=tier, org_unit=org_unit, assignee=assignee,
+        standard=standard, **standard_snapshot(standard),
+        **indicator_snapshot(standard, regulator), request_types=request_types[:200],
+        service=service, kind=kind, area=area, tier=tier, org_unit=org_unit,
+        assignee=assignee,
         subject_label=subject_label.strip()[:120], subject_url=subject_url,
         accepted_at=accepted_at, state=ClockState.RUNNING)
     _recompute(clock)
@@ -182,16 +195,23 @@ def do_stop_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = Non
     stop_at = max(now, locked.accepted_at)
     _close_open_pause(locked, stop_at)
     cal = _calendar_for(locked.limit_unit)
+    excluded = _excluded_intervals(locked)
     figures = stop_figures(accepted_at=locked.accepted_at, until=stop_at,
                            unit=locked.limit_unit, limit=locked.limit_value,
-                           pauses=_excluded_intervals(locked), cal=cal)
+                           pauses=excluded, cal=cal)
     locked.counted_duration, locked.timely = figures.counted, figures.timely
     locked.breached = figures.breached
+    judged = indicator_figures(
+        own=figures, own_unit=locked.limit_unit, accepted_at=locked.accepted_at,
+        until=stop_at, unit=locked.indicator_limit_unit or locked.limit_unit,
+        limit=(locked.indicator_limit_value if locked.indicator_limit_value is not None
+               else locked.limit_value), pauses=excluded)
+    locked.indicator_duration, locked.indicator_timely = judged.counted, judged.timely
     locked.state = ClockState.STOPPED
     locked.stopped_at = stop_at
     locked.paused_since = None
     locked.save(update_fields=["counted_duration", "timely", "breached", "state", "stopped_at",
-                               "paused_since"])
+                               "paused_since", "indicator_duration", "indicator_timely"])
     _refresh(clock, locked)
     return clock
 
@@ -237,6 +257,8 @@ def do_reopen_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = N
     locked.stopped_at = None
     locked.counted_duration = None
     locked.timely = None
+    locked.indicator_duration = None
+    locked.indicator_timely = None
     locked.breached = locked.breach_claimed_at is not None
     locked.reopened += 1
     _recompute(locked)

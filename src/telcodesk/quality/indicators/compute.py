@@ -17,6 +17,8 @@ Targets: the time-limit indicators take theirs from the ``any``-tier service
 standard of the indicator's area in force at the end of the period (the
 strictest of urban and rural when the scope mixes them); the others from the
 ``IndicatorTarget`` in force then (``quality.selectors.target_in_force``).
+Every time-limit figure also carries the regulator's limits its requests were
+judged against (``IndicatorResult.limits``), which every export prints.
 """
 
 from __future__ import annotations
@@ -43,11 +45,17 @@ from telcodesk.quality.indicators.types import (
     IndicatorReport,
     IndicatorResult,
     IndicatorTable,
+    JudgedLimit,
     Scope,
     Target,
 )
 from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.selectors import standards_in_force, targets_in_force
+from telcodesk.quality.selectors import (
+    indicator_members,
+    is_member,
+    standards_in_force,
+    targets_in_force,
+)
 from telcodesk.sla.selectors import bucket_starts
 
 HUNDRED = Decimal(100)
@@ -202,26 +210,31 @@ class _Buckets:
 # --- reading the sources -----------------------------------------------------------------------
 
 
-def _matches(definition: IndicatorDefinition, service: str, kind: str, area: str) -> bool:
+def _matches(definition: IndicatorDefinition, members: dict[str, frozenset[str]],
+             service: str, kind: str, area: str, request_types: str) -> bool:
     if kind not in definition.kinds:
         return False
     if definition.service and service != definition.service:
         return False
-    return definition.area == "any" or area == definition.area
+    if definition.area != "any" and area != definition.area:
+        return False
+    return not definition.measure or is_member(members.get(definition.measure, frozenset()),
+                                               request_types)
 
 
 def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
               end: dt.datetime, splits: list[dt.datetime]) -> None:
     sla_defs = [d for d in INDICATORS if d.source == "sla"
                 or (d.source == "complaints" and d.kinds)]
+    members = indicator_members()
     rows = sources.finished_clock_totals(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
                                  zone=operator_zone(), splits=splits)
-    matching_of: dict[tuple[str, str, str], list[IndicatorDefinition]] = {}
+    matching_of: dict[tuple[str, str, str, str], list[IndicatorDefinition]] = {}
     for row in rows:
-        signature = (row.service, row.kind, row.area)
+        signature = (row.service, row.kind, row.area, row.request_types)
         matching = matching_of.get(signature)
         if matching is None:
-            matching = [d for d in sla_defs if _matches(d, *signature)]
+            matching = [d for d in sla_defs if _matches(d, members, *signature)]
             matching_of[signature] = matching
         if not matching:
             continue
@@ -304,6 +317,7 @@ class _Targets:
     def __init__(self) -> None:
         self._cache: dict[dt.datetime, tuple[list[ServiceStandard], dict[str, Target]]] = {}
         self._found: dict[tuple[str, dt.datetime, str | None], Target | None] = {}
+        self._limits: dict[tuple[str, dt.datetime, str | None], tuple[JudgedLimit, ...]] = {}
 
     def _load(self, at: dt.datetime) -> tuple[list[ServiceStandard], dict[str, Target]]:
         if at not in self._cache:
@@ -327,14 +341,8 @@ class _Targets:
         standards, records = self._load(at)
         if definition.target_rule == "indicator_target":
             return records.get(definition.code)
-        if definition.area != "any":
-            areas: Iterable[str] = (definition.area,)
-        elif area in AREAS:
-            areas = (area,)
-        else:
-            areas = AREAS
         found: list[Target] = []
-        for one in areas:
+        for one in _areas(definition, area):
             standard = _any_tier_standard(standards, definition.service, definition.kinds[0],
                                           one)
             if standard is not None and (target := _from_standard(definition, standard)):
@@ -350,6 +358,42 @@ class _Targets:
                           source=f"{best.source} (the strictest of the urban and rural "
                                  "standards)", verified=best.verified)
         return best
+
+
+    def limits(self, definition: IndicatorDefinition, *, at: dt.datetime,
+               area: str | None) -> tuple[JudgedLimit, ...]:
+        """The regulator's limits (``any``-tier standards in force at ``at``) that the
+        requests behind a time-limit figure are judged against, one per area of the
+        scope (one when both areas share a standard)."""
+        if definition.source != "sla":
+            return ()
+        key = (f"limits:{definition.code}", at, area)
+        if key not in self._limits:
+            standards, _ = self._load(at)
+            found: dict[int, tuple[str, ServiceStandard]] = {}
+            for one in _areas(definition, area):
+                standard = _any_tier_standard(standards, definition.service,
+                                              definition.kinds[0], one)
+                if standard is None:
+                    continue
+                if standard.pk in found:
+                    found[standard.pk] = ("any", standard)
+                else:
+                    found[standard.pk] = (one if standard.area != "any" else "any", standard)
+            self._limits[key] = tuple(
+                JudgedLimit(area=where, value=standard.limit_value,
+                            unit=standard.limit_unit,  # type: ignore[arg-type]
+                            source=standard.source, verified=standard.verified)
+                for where, standard in found.values())
+        return self._limits[key]
+
+
+def _areas(definition: IndicatorDefinition, area: str | None) -> Iterable[str]:
+    if definition.area != "any":
+        return (definition.area,)
+    if area in AREAS:
+        return (area,)
+    return AREAS
 
 
 def _any_tier_standard(standards: list[ServiceStandard], service: str, kind: str,
@@ -437,7 +481,8 @@ def _table(ctx: _Context, period: Period, scope: Scope, key: ScopeKey,
         rows.append(IndicatorResult(
             code=definition.code, figure=figure, target=target,
             met=_met(definition, figure, target), previous=before, change=change,
-            drill=DrillDown(source=definition.source, filters=filters)))
+            drill=DrillDown(source=definition.source, filters=filters),
+            limits=ctx.targets.limits(definition, at=at, area=area)))
     return IndicatorTable(period=period, previous_period=previous, scope=scope, rows=rows)
 
 

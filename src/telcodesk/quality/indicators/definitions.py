@@ -20,22 +20,30 @@ Definitions decided here (``docs/indicators.md`` says the same for operators):
   for the operator, city and county figures (the area tables split them). The
   exclusions (customer-maintained lines, the customer's access line, handset
   faults) are already out of the counted durations: they are excluded pauses.
-- **Mobile business changes** (业务变更) are mobile clocks of kind ``change``
-  (name change, transfer, suspension, package change, cancellation — every
-  mobile order without field work that is not a reconnection); **reconnections**
-  (恢复通话) are mobile clocks of kind ``reconnection``.
+- **Membership is data.** Each time-limit indicator reads the clocks of one
+  service and request kind (its *measure*: ``fixed_install``, ``mobile_change``
+  …); which requests inside it count is ``quality.IndicatorMembership`` (request
+  kinds with their source text, editable by the operator). By default every
+  request counts, except for **mobile business changes** (业务变更时长): name
+  change, transfer, suspension and disconnection (line cancellation) only, as
+  the standard names them; a package change or a value-added-service order
+  enters only when the operator adds it. **Reconnections** (恢复通话) are mobile
+  clocks of kind ``reconnection``.
+- **Judged against the regulator's limit.** Every request counts with its
+  duration and verdict under the regulator's limit for its service and area
+  (the ``any``-tier standard, ``SlaClock.indicator_*``), even when its own clock
+  ran on a stricter VIP standard (which warns and breaches on the work order).
 - **Units.** An average is expressed in its limit's unit (working days for
   installs, hours for repairs and mobile requests). The mobile change and
   reconnection averages are kept in hours (their limit's unit: average ≤ 1 h)
   but printed in minutes, as the seed prints them ("平均7.01分钟"). A clock
-  whose limit is in another unit than its indicator (an operator standard in
-  hours for one tier of a working-day indicator) counts in the timely rate but
-  not in the mean or the maximum.
+  whose regulator's limit is in another unit than its indicator counts in the
+  timely rate but not in the mean or the maximum.
 - **Maximum** (最长时间) is the largest counted duration among the requests
   finished in the period.
-- **Timely rate** (及时率) = requests finished within their own limit ÷ requests
-  finished, in percent. Each request is judged by the standard it ran under
-  (its tier and area); the *target* shown for an aggregate is the ``any``-tier
+- **Timely rate** (及时率) = requests finished within the regulator's limit ÷
+  requests finished, in percent. Each request is judged by the regulator's
+  standard of its area (never by a tier promise); the *target* shown for an aggregate is the ``any``-tier
   standard of the indicator's area in force at the period's end. When the
   scope mixes areas (operator, city) and the standards differ by area, the
   strictest of them is shown (lowest limit, highest timely target) and said so.
@@ -64,9 +72,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
 from typing import Literal
 
-from telcodesk.quality.indicators.types import Source, Statistic, Target, Unit
+from telcodesk.quality.indicators.types import JudgedLimit, Source, Statistic, Target, Unit
 
 # How an indicator's target is found.
 TargetRule = Literal[
@@ -160,6 +169,8 @@ class IndicatorDefinition:
     kinds: tuple[str, ...] = ()
     area: str = "any"  # urban, rural, or any (both together)
     provincial: bool = False  # only the operator-wide scope has it (the hotline)
+    # The measure (quality.Measure) whose membership rows say which requests count.
+    measure: str = ""
 
     # --- words ------------------------------------------------------------------------------
 
@@ -227,6 +238,21 @@ class IndicatorDefinition:
         return f"{symbol}{_plain(target.value)}{_UNIT_TEXT[target.unit][_lang(language)]}"
 
 
+_AREA_TEXT = {"urban": {"zh": "城镇", "en": "urban "}, "rural": {"zh": "农村", "en": "rural "},
+              "any": {"zh": "", "en": ""}}
+
+
+def format_limits(limits: Sequence[JudgedLimit], language: Language = "zh-hans") -> str:
+    """The regulator's limits a time-limit figure was judged against, per area:
+    ``城镇24小时、农村48小时`` / ``urban 24 h, rural 48 h``; "—" without any."""
+    if not limits:
+        return "—"
+    lang = _lang(language)
+    parts = [f"{_AREA_TEXT.get(limit.area, _AREA_TEXT['any'])[lang]}{_plain(limit.value)}"
+             f"{_UNIT_TEXT[limit.unit][lang]}" for limit in limits]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
 def _sla(code: str, section: Section, name_zh: str, name_en: str, statistic: Statistic,
          unit: Unit, rule: TargetRule, *, service: str, kind: str, area: str = "any",
          qualifier: tuple[str, str] = ("", ""),
@@ -235,7 +261,7 @@ def _sla(code: str, section: Section, name_zh: str, name_en: str, statistic: Sta
         code=code, section=section, name_zh=name_zh, name_en=name_en, source="sla",
         statistic=statistic, unit=unit, target_rule=rule, qualifier_zh=qualifier[0],
         qualifier_en=qualifier[1], display_unit=display_unit, service=service, kinds=(kind,),
-        area=area)
+        area=area, measure=f"{service}_{kind}")
 
 
 URBAN = ("城镇", "urban")

@@ -34,6 +34,7 @@ from telcodesk.quality.indicators.periods import Period
 from telcodesk.quality.indicators.types import IndicatorResult, Scope, Source
 from telcodesk.quality.models import BillingErrorCount, NetworkCounter
 from telcodesk.quality.network_selectors import scope_with_unplaced
+from telcodesk.quality.selectors import indicator_members
 from telcodesk.sla.selectors import finished_clocks
 
 AREAS = ("urban", "rural")
@@ -116,13 +117,15 @@ def records_behind(*, user: User, code: str, period: Period, scope: Scope | None
 def _clocks(definition: IndicatorDefinition, start: dt.datetime, end: dt.datetime,
             path: str | None, area: str, only_late: bool, user: User) -> QuerySet[Any]:
     wanted = definition.area if definition.area != "any" else area
+    members = (indicator_members().get(definition.measure, frozenset())
+               if definition.measure else None)
     clocks = finished_clocks(start=start, end=end, kinds=definition.kinds,
                              service=definition.service or None, area=wanted or None,
-                             unit_path=path, only_late=only_late, user=user)
+                             unit_path=path, only_late=only_late, user=user, members=members)
     if area and wanted != area:
         return clocks.none()  # an urban indicator in the rural table: nothing behind it
     if definition.statistic == "maximum":
-        return clocks.order_by("-counted_duration", "pk")
+        return clocks.order_by("-indicator_duration", "pk")
     return clocks
 
 

@@ -51,6 +51,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class JudgedLimit:
+    """A limit the requests behind a time-limit figure were judged against: the
+    regulator's (``any``-tier) standard of one area, never a VIP tier's promise."""
+
+    area: str  # urban, rural, or any (one standard for both)
+    value: Decimal
+    unit: Unit
+    source: str = ""
+    verified: bool = False
+
+
+@dataclass(frozen=True)
 class Figure:
     """One computed number with the inputs of its formula.
 
@@ -87,6 +99,8 @@ class IndicatorResult:
     previous: Figure | None  # the same figure for the previous period
     change: Decimal | None  # figure.value - previous.value, in the figure's unit
     drill: DrillDown | None = None
+    # The regulator's limits each request was judged against (time-limit figures only).
+    limits: tuple[JudgedLimit, ...] = ()
 
 
 @dataclass(frozen=True)

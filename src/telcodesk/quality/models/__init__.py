@@ -1,6 +1,7 @@
 """Tables of the quality domain, one module per subject:
 
 - ``standards``  the published time limits (service standards)
+- ``membership`` which requests feed which time-limit indicator
 - ``targets``    targets of the indicators that are not time limits
 - ``network``    cells and their busy-hour counters
 - ``billing``    monthly billing-error counts (until billing exists)
@@ -8,6 +9,7 @@
 """
 
 from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
+from telcodesk.quality.models.membership import IndicatorMembership, MemberKind, Measure
 from telcodesk.quality.models.network import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.models.reports import ReportNarrative, ReportPublication
 from telcodesk.quality.models.standards import (
@@ -22,7 +24,8 @@ from telcodesk.quality.models.standards import (
 from telcodesk.quality.models.targets import IndicatorTarget, TargetComparison
 
 __all__ = [
-    "BillingErrorCount", "BillingSource", "IndicatorTarget", "LimitUnit", "NetworkCell",
+    "BillingErrorCount", "BillingSource", "IndicatorMembership", "IndicatorTarget", "LimitUnit",
+    "Measure", "MemberKind", "NetworkCell",
     "NetworkCounter", "NetworkImport", "PauseReason", "ReportNarrative", "ReportPublication",
     "RequestKind", "Service", "ServiceStandard", "StandardArea", "TargetComparison", "Tier",
 ]

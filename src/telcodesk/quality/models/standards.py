@@ -3,7 +3,12 @@
 A standard is data, never code. One row holds the limit for one key
 (service, request kind, area, customer tier) over a validity period
 ``[active_from, active_to)``; periods of the same key never overlap (checked by
-``services.do_create_standard``).
+``services.do_create_standard``), whether enabled or not.
+
+The ``any``-tier standard of a (service, kind, area) is the regulator's limit: the
+indicators are judged against it. A tier standard (a VIP promise) is the
+operator's own, stricter clock on the request; it warns and breaches there but
+never changes the limit an indicator is judged against.
 """
 
 from __future__ import annotations
@@ -93,6 +98,9 @@ class ServiceStandard(models.Model):
     active_to = models.DateTimeField(_("in force until"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
     verified = models.BooleanField(_("verified against the regulator's text"), default=False)
+    # A standard nobody has published yet (the shipped VIP examples) is kept disabled:
+    # it is never in force until the operator enables it.
+    enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(_("created"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",

@@ -3,7 +3,8 @@
 ``build_document`` is pure: it takes an ``IndicatorReport`` (the figures), a
 ``Narrative`` (the words) and the names, and lays out what every format prints:
 the indicator table in the seed report's order grouped by its five sections,
-each value with its unit, the limit or target, met or not, the records behind
+each value with its unit, the limit or target, the regulator's limits its
+requests were judged against, met or not, the records behind
 it and the change against the previous period; the breakdown tables (cities,
 counties in tree order with their cities named, urban/rural, months); and the chart data (the trend
 of the key rates by month, the cities compared). ``assemble_document`` reads
@@ -26,6 +27,7 @@ from telcodesk.quality.indicators.definitions import (
     INDICATORS,
     IndicatorDefinition,
     Section,
+    format_limits,
     not_applicable,
 )
 from telcodesk.quality.indicators.periods import Period
@@ -61,6 +63,7 @@ class RowView:
     value_text: str
     unit_text: str
     target_text: str
+    limit_text: str  # the regulator's limits the requests were judged against
     met: bool | None
     met_text: str
     records: int
@@ -248,15 +251,17 @@ def row_view(definition: IndicatorDefinition, result: IndicatorResult, *, period
                          if result.previous is not None else "—")
         change_text = definition.format_change(result.change, language)
         target_text = definition.format_target(result.target, language)
+        limit_text = format_limits(result.limits, language)
         met = result.met
     else:
         value_text = previous_text = not_applicable(language)
-        change_text, target_text, met = "—", "—", None
+        change_text, target_text, limit_text, met = "—", "—", "—", None
     return RowView(
         definition=definition, result=result, period=period, scope=scope,
         label=definition.label(language), name=definition.name(language),
         qualifier=definition.qualifier(language), value_text=value_text,
-        unit_text=definition.unit_text(language), target_text=target_text, met=met,
+        unit_text=definition.unit_text(language), target_text=target_text,
+        limit_text=limit_text, met=met,
         met_text=_met_text(met, language), records=figure.records if applicable else 0,
         previous_text=previous_text, change_text=change_text, applicable=applicable)
 

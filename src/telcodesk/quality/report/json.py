@@ -16,7 +16,7 @@ from typing import Any
 
 from telcodesk.quality.indicators.definitions import IndicatorDefinition
 from telcodesk.quality.indicators.periods import Period
-from telcodesk.quality.indicators.types import Figure, Scope, Target
+from telcodesk.quality.indicators.types import Figure, JudgedLimit, Scope, Target
 from telcodesk.quality.report.document import ReportDocument, TableView, row_view
 from telcodesk.quality.report.wording import lang
 
@@ -56,6 +56,11 @@ def _target(definition: IndicatorDefinition, target: Target | None) -> dict[str,
             "display": {code: definition.format_target(target, code) for code in LANGUAGES}}
 
 
+def _limit(limit: JudgedLimit) -> dict[str, Any]:
+    return {"area": limit.area, "value": decimal_text(limit.value), "unit": limit.unit,
+            "source": limit.source, "verified": limit.verified}
+
+
 def indicator_rows(table: TableView, *, full: bool = True) -> list[dict[str, Any]]:
     """The rows of one table. ``full=False`` (breakdowns) leaves out what the
     top-level rows already say about each code (section, names, units)."""
@@ -83,6 +88,11 @@ def indicator_rows(table: TableView, *, full: bool = True) -> list[dict[str, Any
                 **_figure(result.figure),
                 "display": {code: other[code].value_text for code in LANGUAGES},
                 "target": _target(definition, result.target) if row.applicable else None,
+                # The regulator's limits the requests were judged against (time limits).
+                "judged_against": ([_limit(limit) for limit in result.limits]
+                                   if row.applicable else []),
+                "judged_against_display": {code: other[code].limit_text
+                                           for code in LANGUAGES},
                 "met": result.met if row.applicable else None,
                 "previous": (_figure(result.previous)
                              if result.previous is not None and row.applicable else None),

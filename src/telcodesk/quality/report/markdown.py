@@ -46,14 +46,16 @@ def render_markdown_document(document: ReportDocument) -> bytes:
         out += [f"### {section_number(number, document.language)}{measure.title}", "",
                 _shift_headings(measure.body), ""]
     out += [f"## {document.indicators_heading}", ""]
-    heading = [w("col_indicator"), w("col_value"), w("col_target"), w("col_met"),
+    heading = [w("col_indicator"), w("col_value"), w("col_target"), w("col_judged"),
+               w("col_met"),
                w("col_records"), w("col_previous"), w("col_change")]
     for section in document.main.sections:
         out += [f"### {section.title}", "", "| " + " | ".join(heading) + " |",
-                "|---|---:|---:|---|---:|---:|---:|"]
+                "|---|---:|---:|---:|---|---:|---:|---:|"]
         for row in section.rows:
             out.append("| " + " | ".join([
-                _cell(row.label), _value(row), _cell(row.target_text), _cell(row.met_text),
+                _cell(row.label), _value(row), _cell(row.target_text), _cell(row.limit_text),
+                _cell(row.met_text),
                 str(row.records), _cell(row.previous_text), _cell(row.change_text)]) + " |")
         out.append("")
     out += [f"> {w('no_data_note')} {w('not_met_note')}", ""]

@@ -63,13 +63,14 @@ def render_pdf(document: ReportDocument, *, compress: bool = True) -> bytes:
     pdf.heading(_text(document.indicators_heading))
     # The records column holds up to nine digits (billing counts charge records).
     columns = [Column(w("col_indicator"), 3.0), Column(w("col_value"), 1.6, "right"),
-               Column(w("col_target"), 1.5, "right"), Column(w("col_met"), 1.1),
+               Column(w("col_target"), 1.5, "right"), Column(w("col_judged"), 1.8, "right"),
+               Column(w("col_met"), 1.1),
                Column(w("col_records"), 1.3, "right"), Column(w("col_previous"), 1.5, "right"),
                Column(w("col_change"), 1.4, "right")]
     for section in document.main.sections:
         pdf.heading(_text(section.title), level=2)
         pdf.table(columns, [[_text(r.label), _text(r.value_text), _text(r.target_text),
-                             _text(r.met_text), str(r.records), _text(r.previous_text),
+                             _text(r.limit_text), _text(r.met_text), str(r.records), _text(r.previous_text),
                              _text(r.change_text)] for r in section.rows], size=8.5)
     pdf.paragraph(_text(f"{w('no_data_note')} {w('not_met_note_print')}"), size=8,
                   muted=True)

@@ -22,6 +22,7 @@ class PublishedRow:
     value: str
     target: str
     met: bool | None
+    judged: str = "—"  # the regulator's limits the requests were judged against
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def published_table(snapshot_rows: list[dict[str, Any]], language: str) -> list[
         sections[-1].rows.append(PublishedRow(
             label=_label(row, key), value=str((row.get("display") or {}).get(key, "")),
             target=str((target.get("display") or {}).get(key, "—")) if target else "—",
-            met=row.get("met")))
+            met=row.get("met"),
+            judged=str((row.get("judged_against_display") or {}).get(key, "—"))))
     return sections
 
 

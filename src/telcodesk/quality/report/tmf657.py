@@ -7,7 +7,8 @@ Output (``--format tmf657``)::
 
 - One ``ServiceLevelSpecification`` per report (period and scope); its
   ``relatedServiceLevelObjective`` lists the objectives.
-- One ``ServiceLevelObjective`` per indicator that has a limit or target:
+- One ``ServiceLevelObjective`` per indicator that has a limit or target
+  (``judgedAgainst``: the regulator's limits its requests were judged against):
   ``conformanceTarget`` (the target number, as a string, in the indicator's
   unit), ``conformanceComparator`` (``<=``, ``>=`` or ``<``: the measured value
   must compare so to the target), ``conformancePeriod`` (the reporting period),
@@ -101,6 +102,9 @@ def _objective(document: ReportDocument, row: RowView) -> dict[str, Any]:
         "conformant": result.met,
         "recordCount": result.figure.records,
         "previousValue": decimal_text(previous),
+        "judgedAgainst": [{"area": limit.area, "value": decimal_text(limit.value),
+                           "unit": limit.unit, "source": limit.source}
+                          for limit in result.limits],
         "@type": EXTENSION_TYPE,
         "@baseType": "ServiceLevelObjective",
     }

@@ -19,6 +19,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col_indicator": ("指标", "Indicator"),
     "col_value": ("本期", "This period"),
     "col_target": ("标准/目标", "Limit or target"),
+    "col_judged": ("判定依据（监管限值）", "Judged against (regulator's limit)"),
     "col_met": ("达标", "Met"),
     "col_records": ("记录数", "Records"),
     "col_previous": ("上期", "Previous period"),

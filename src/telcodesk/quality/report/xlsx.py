@@ -42,13 +42,14 @@ _HEADINGS = {
     "denominator": ("分母", "Denominator"),
     "records": ("记录数", "Records"),
     "target": ("标准/目标", "Limit or target"),
+    "judged": ("判定依据（监管限值）", "Judged against (regulator's limit)"),
     "met": ("是否达标", "Met"),
     "previous": ("上期值", "Previous"),
     "change": ("变化", "Change"),
     "code": ("代码", "Code"),
 }
 COLUMNS = ["section", "name", "qualifier", "value", "unit_text", "numerator", "denominator",
-           "records", "target", "met", "previous", "change", "code"]
+           "records", "target", "judged", "met", "previous", "change", "code"]
 # How far a computed formula may differ from the engine's value and still be
 # written as a formula (they are the same division; this only guards the layout).
 _TOLERANCE = Decimal("1e-9")
@@ -156,6 +157,7 @@ def _write_rows(sheet: Any, formats: _Formats, table: TableView, start_row: int,
                 unit_text = "" if kind in ("percent", "scientific") else row.unit_text
             sheet.write_string(r, cols["unit_text"], unit_text)
             sheet.write_string(r, cols["target"], row.target_text)
+            sheet.write_string(r, cols["judged"], row.limit_text)
             sheet.write_string(r, cols["met"], row.met_text,
                                formats.bad if row.not_met else formats.text)
             previous = row.result.previous
@@ -186,7 +188,7 @@ def _sheet(book: xlsxwriter.Workbook, formats: _Formats, name: str, language: st
     offset = 1 if with_unit else 0
     widths = {"unit": 14, "section": 22, "name": 22, "qualifier": 18, "value": 12,
               "unit_text": 10, "numerator": 12, "denominator": 12, "records": 10,
-              "target": 14, "met": 10, "previous": 12, "change": 12, "code": 28}
+              "target": 14, "judged": 18, "met": 10, "previous": 12, "change": 12, "code": 28}
     for col, key in enumerate(keys):
         sheet.set_column(col, col, widths[key])
     sheet.freeze_panes(1, offset + 3)
