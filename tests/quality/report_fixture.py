@@ -15,6 +15,7 @@ from telcodesk.quality.indicators.types import (
     IndicatorReport,
     IndicatorResult,
     IndicatorTable,
+    JudgedLimit,
     Scope,
     Target,
 )
@@ -87,6 +88,25 @@ TARGETS: dict[str, Target] = {
 }
 
 
+# The regulator's limits the time-limit figures were judged against, per measure.
+WD, H = "working_days", "hours"
+LIMITS: dict[str, tuple[tuple[str, Decimal, str], ...]] = {
+    "fixed_install": (("urban", D(3), WD), ("rural", D(5), WD)),
+    "fixed_repair": (("urban", D(24), H), ("rural", D(48), H)),
+    "broadband_install": (("urban", D(3), WD), ("rural", D(5), WD)),
+    "broadband_repair": (("urban", D(24), H), ("rural", D(48), H)),
+    "mobile_change": (("any", D(24), H),),
+    "mobile_reconnection": (("any", D(24), H),),
+    "mobile_repair": (("any", D(48), H),),
+}
+
+
+def limits(definition: IndicatorDefinition) -> tuple[JudgedLimit, ...]:
+    return tuple(JudgedLimit(area, value, unit, "standard")  # type: ignore[arg-type]
+                 for area, value, unit in LIMITS.get(definition.measure, ())
+                 if definition.area in ("any", area))
+
+
 def _value(definition: IndicatorDefinition, n: Decimal | None, d: Decimal | None) -> Decimal | None:
     if n is None:
         return None
@@ -121,7 +141,8 @@ def result(definition: IndicatorDefinition, scope: Scope, factor: Decimal = ONE,
     change = (current.value - previous.value
               if current.value is not None and previous.value is not None else None)
     return IndicatorResult(definition.code, current, target, met, previous, change,
-                           DrillDown(definition.source, {"indicator": definition.code}))
+                           DrillDown(definition.source, {"indicator": definition.code}),
+                           limits=limits(definition))
 
 
 def table(scope: Scope, period: Period = PERIOD, factor: Decimal = ONE) -> IndicatorTable:

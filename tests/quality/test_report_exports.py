@@ -108,8 +108,8 @@ def test_html_has_the_seed_wording_in_order_with_units_targets_and_verdicts():
                     re.DOTALL)
     assert row is not None
     cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(2), re.DOTALL)
-    assert cells == ["障碍修复平均时限（不含客户自维线路）", "14.47小时", "≤24小时", "✓ 达标",
-                     "200", "14.33小时", "+0.14小时"]
+    assert cells == ["障碍修复平均时限（不含客户自维线路）", "14.47小时", "≤24小时",
+                     "城镇24小时、农村48小时", "✓ 达标", "200", "14.33小时", "+0.14小时"]
     # Failing figures are red (class not-met) and say so.
     failing = re.findall(r'<tr class="not-met[^"]*" data-indicator="([a-z_]+)"', html)
     assert failing == ["fixed_repair_timely", "mobile_reconnection_max",
@@ -240,15 +240,16 @@ def test_xlsx_has_the_indicator_sheet_with_live_formulas_and_one_sheet_per_break
     sheets, strings = _sheets(render_xlsx(document()))
     assert list(sheets) == ["指标", "地市", "区县", "城乡", "月份", "说明"]
     cells = _cells(sheets["指标"], strings)
-    heading = [cells[f"{col}1"][1] for col in "ABCDEFGHIJKLM"]
+    heading = [cells[f"{col}1"][1] for col in "ABCDEFGHIJKLMN"]
     assert heading == ["类别", "指标", "口径", "本期值", "单位", "分子", "分母", "记录数",
-                       "标准/目标", "是否达标", "上期值", "变化", "代码"]
-    rows = {cells[f"M{r}"][1]: r for r in range(2, len(INDICATORS) + 2)}
+                       "标准/目标", "判定依据（监管限值）", "是否达标", "上期值", "变化", "代码"]
+    rows = {cells[f"N{r}"][1]: r for r in range(2, len(INDICATORS) + 2)}
     assert list(rows) == [d.code for d in INDICATORS]  # the seed's order
     r = rows["fixed_repair_timely"]
     assert cells[f"D{r}"] == (f"F{r}/G{r}", "0.9")  # a live formula over its inputs
     assert cells[f"F{r}"][1] == "180" and cells[f"G{r}"][1] == "200"
-    assert cells[f"J{r}"][1] == "✗ 未达标"
+    assert cells[f"J{r}"][1] == "城镇24小时、农村48小时"  # what it was judged against
+    assert cells[f"K{r}"][1] == "✗ 未达标"
     r = rows["mobile_change_avg"]
     assert cells[f"D{r}"][0] == f"F{r}/G{r}*60" and cells[f"E{r}"][1] == "分钟"
     assert float(cells[f"D{r}"][1]) == pytest.approx(7.01, abs=0.005)
@@ -265,7 +266,7 @@ def test_xlsx_has_the_indicator_sheet_with_live_formulas_and_one_sheet_per_break
 def test_xlsx_breakdown_sheets_name_the_unit_of_each_row():
     sheets, strings = _sheets(render_xlsx(document()))
     cities = _cells(sheets["地市"], strings)
-    assert cities["A1"][1] == "单位/月份" and cities["N1"][1] == "代码"
+    assert cities["A1"][1] == "单位/月份" and cities["O1"][1] == "代码"
     units = [cities[f"A{r}"][1] for r in range(2, 2 * len(INDICATORS) + 2)]
     assert units == ["太原分公司"] * len(INDICATORS) + ["大同分公司"] * len(INDICATORS)
     assert cities["E2"][0] == "G2/H2"  # the formula follows the shifted columns
@@ -318,8 +319,8 @@ def test_markdown_document():
     in_order(text, ["# 演示电信2026年上半年服务质量状况报告", "## 一、公司简介",
                     "### （一）提升装机服务能力",
                     "## 二、2026年上半年服务指标完成情况", "### 1. 固定电话服务时限",
-                    "| 指标 | 本期 | 标准/目标 | 达标 | 记录数 | 上期 | 变化 |",
-                    "| 障碍修复及时率 | **90.00%** ✗ | ≥95% | ✗ 未达标 | 200 |",
+                    "| 指标 | 本期 | 标准/目标 | 判定依据（监管限值） | 达标 | 记录数 | 上期 | 变化 |",
+                    "| 障碍修复及时率 | **90.00%** ✗ | ≥95% | 城镇24小时、农村48小时 | ✗ 未达标 | 200 |",
                     "## 分项数据", "### 分地市", "企业声明：本报告内容客观、真实、准确。"])
     assert "| 装机及时率（农村） | 无数据 |" in text
 

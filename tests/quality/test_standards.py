@@ -12,7 +12,11 @@ from telcodesk.core.models import AuditEntry
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.models import ServiceStandard
 from telcodesk.quality.selectors import standard_in_force
-from telcodesk.quality.services import do_create_standard, do_retire_standard
+from telcodesk.quality.services import (
+    do_create_standard,
+    do_retire_standard,
+    do_set_standard_enabled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +64,17 @@ def test_excluded_pause_reasons_follow_the_clock_rules(now):
     assert excluded("broadband", "install") == common
 
 
-def test_vip_tier_gets_its_shorter_limit_and_others_fall_back_to_any(now):
+def test_vip_tier_gets_its_shorter_limit_once_enabled_and_others_fall_back_to_any(now):
+    # The shipped VIP example is nobody's published promise: disabled until enabled.
+    example = ServiceStandard.objects.get(service="broadband", kind="repair", area="urban",
+                                          tier="gold")
+    assert not example.enabled
+    before = standard_in_force(service="broadband", kind="repair", area="urban", tier="gold",
+                               at=now)
+    assert before.limit_value == Decimal("24") and before.tier == "any"
+    do_set_standard_enabled(now=now, standard=example, enabled=True)
+    assert AuditEntry.objects.filter(action="standard.enable",
+                                     target_id=str(example.pk)).exists()
     gold = standard_in_force(service="broadband", kind="repair", area="urban", tier="gold",
                              at=now)
     assert gold.limit_value == Decimal("12") and gold.tier == "gold"

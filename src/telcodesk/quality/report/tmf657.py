@@ -40,7 +40,8 @@ from telcodesk.quality.report.json import decimal_text
 
 EXTENSION_TYPE = "MeasuredServiceLevelObjective"
 EXTENSION_SCHEMA = Path(__file__).resolve().parent / "tmf657_measured_objective.schema.json"
-EXTENSION_ATTRIBUTES = ("measuredValue", "unit", "conformant", "recordCount", "previousValue")
+EXTENSION_ATTRIBUTES = ("measuredValue", "unit", "conformant", "recordCount", "previousValue",
+                        "judgedAgainst")
 
 _ALGORITHM = {
     "mean": "mean of the counted durations of the {records} finished in the period, in {unit}",
