@@ -16,6 +16,8 @@ from telcodesk.customers.models import (
     ValueAddedOffering,
 )
 from telcodesk.notify.models import OutboxMessage
+from telcodesk.quality.models import ServiceStandard
+from telcodesk.quality.services import do_set_standard_enabled
 from tests.factories import (
     AccountFactory,
     BrandFactory,
@@ -71,6 +73,11 @@ def make_household(unit: OrgUnit, shop: Shop, *, tier: str = "ordinary") -> Hous
                                     number=f"bb{customer.code.lower()}",
                                     package=shop.broadband_100, address="小店区长风街1号")
     return Household(customer=customer, mobile=mobile, broadband=broadband)
+
+
+def enable_vip_standard(now: dt.datetime, **key: str) -> None:
+    """Enable a shipped VIP example (they ship disabled: nobody published them)."""
+    do_set_standard_enabled(now=now, standard=ServiceStandard.objects.get(**key), enabled=True)
 
 
 @pytest.fixture

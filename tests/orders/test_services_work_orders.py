@@ -13,7 +13,7 @@ from telcodesk.orders import selectors, services
 from telcodesk.orders.errors import OrdersError, RecordNotFound
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
 from tests.orders import orders_support
-from tests.orders.orders_support import make_household, outbox
+from tests.orders.orders_support import enable_vip_standard, make_household, outbox
 
 H = dt.timedelta(hours=1)
 
@@ -49,6 +49,7 @@ def test_fault_report_becomes_a_repair_ticket_with_its_clock(now, fault, home):
 
 
 def test_rural_and_vip_limits_follow_the_standard(now, org, shop, staff):
+    enable_vip_standard(now, service="broadband", kind="repair", area="urban", tier="gold")
     rural = make_household(org.qingxu, shop)
     gold = make_household(org.xiaodian, shop, tier="gold")
     a = services.do_report_fault(now=now, actor=None, channel="api",
@@ -318,6 +319,7 @@ def test_another_branch_cannot_see_the_work_order(now, fault, staff):
 
 
 def test_queue_is_sorted_by_time_left_and_scoped(now, org, shop, staff):
+    enable_vip_standard(now, service="broadband", kind="repair", area="urban", tier="gold")
     gold = make_household(org.xiaodian, shop, tier="gold")
     plain = make_household(org.xiaodian, shop)
     rural = make_household(org.qingxu, shop)
