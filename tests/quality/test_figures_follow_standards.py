@@ -27,6 +27,7 @@ from telcodesk.quality.report.tmf657 import tmf657_dict
 from telcodesk.quality.selectors import disabled_standards, standard_in_force
 from telcodesk.quality.services import do_add_indicator_member, do_set_standard_enabled
 from telcodesk.sla import services as sla_services
+from telcodesk.sla.selectors import explain
 from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
 from tests.quality import indicator_records
@@ -135,6 +136,9 @@ def test_a_vip_repair_late_for_its_promise_is_timely_for_the_regulator(org, shop
     assert (clock.counted_duration, clock.timely, clock.breached) == (D(20), False, True)
     # For the regulator's 障碍修复及时率: 20 h within the urban 24 h.
     assert (clock.indicator_duration, clock.indicator_timely) == (D(20), True)
+    story = "\n".join(explain(clock, now=at("2025-11-05 00:00")))
+    assert "counted duration 20 h of 8 h: NOT timely" in story
+    assert "for the indicators: 20 h of the regulator's 24 h" in story
     table = indicator_report(period=H2, breakdowns=False, months=False).table
     timely = table.get("fixed_repair_timely")
     assert (timely.figure.value, timely.figure.records) == (D(100), 1)

@@ -163,6 +163,14 @@ def explain(clock: SlaClock, *, now: dt.datetime) -> list[str]:
         lines.append(f"stopped {_at(clock.stopped_at)}")
         lines.append(f"counted duration {_amount(counted_value, unit)} of "
                      f"{_amount(clock.limit_value, unit)}: {verdict}")
+        if (clock.indicator_limit_value is not None and clock.indicator_duration is not None
+                and clock.indicator_standard_id != clock.standard_id):
+            judged_unit = clock.indicator_limit_unit or unit
+            lines.append(
+                f"for the indicators: {_amount(clock.indicator_duration, judged_unit)} of the "
+                f"regulator's {_amount(clock.indicator_limit_value, judged_unit)} "
+                f"(standard #{clock.indicator_standard_id}): "
+                f"{'timely' if clock.indicator_timely else 'NOT timely'}")
     elif clock.state == ClockState.CANCELLED and clock.stopped_at is not None:
         lines.append(f"cancelled {_at(clock.stopped_at)}: counts in no report")
     else:

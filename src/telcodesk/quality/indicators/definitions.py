@@ -43,10 +43,11 @@ Definitions decided here (``docs/indicators.md`` says the same for operators):
   finished in the period.
 - **Timely rate** (及时率) = requests finished within the regulator's limit ÷
   requests finished, in percent. Each request is judged by the regulator's
-  standard of its area (never by a tier promise); the *target* shown for an aggregate is the ``any``-tier
-  standard of the indicator's area in force at the period's end. When the
-  scope mixes areas (operator, city) and the standards differ by area, the
-  strictest of them is shown (lowest limit, highest timely target) and said so.
+  standard of its area (never by a tier promise); the *target* shown for an
+  aggregate is the ``any``-tier standard of the indicator's area in force at
+  the period's end. When the scope mixes areas (operator, city) and the
+  standards differ by area, the strictest of them is shown (lowest limit,
+  highest timely target) and said so.
 - **Average target.** The standard's average target when it has one (mobile:
   average ≤ 1 h, mobile repair ≤ 24 h), otherwise the limit itself (the average
   of installs must not exceed the install limit).
@@ -70,9 +71,9 @@ Definitions decided here (``docs/indicators.md`` says the same for operators):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from collections.abc import Sequence
 from typing import Literal
 
 from telcodesk.quality.indicators.types import JudgedLimit, Source, Statistic, Target, Unit

@@ -9,7 +9,7 @@
 """
 
 from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
-from telcodesk.quality.models.membership import IndicatorMembership, MemberKind, Measure
+from telcodesk.quality.models.membership import IndicatorMembership, Measure, MemberKind
 from telcodesk.quality.models.network import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.models.reports import ReportNarrative, ReportPublication
 from telcodesk.quality.models.standards import (

@@ -70,8 +70,9 @@ def render_pdf(document: ReportDocument, *, compress: bool = True) -> bytes:
     for section in document.main.sections:
         pdf.heading(_text(section.title), level=2)
         pdf.table(columns, [[_text(r.label), _text(r.value_text), _text(r.target_text),
-                             _text(r.limit_text), _text(r.met_text), str(r.records), _text(r.previous_text),
-                             _text(r.change_text)] for r in section.rows], size=8.5)
+                             _text(r.limit_text), _text(r.met_text), str(r.records),
+                             _text(r.previous_text), _text(r.change_text)]
+                            for r in section.rows], size=8.5)
     pdf.paragraph(_text(f"{w('no_data_note')} {w('not_met_note_print')}"), size=8,
                   muted=True)
 
