@@ -192,9 +192,14 @@ def run(args: argparse.Namespace, *, throwaway: bool) -> int:
             profiles += [(standard.pk, str(limit), standard.limit_unit, service, kind, area,
                           int(limit * 10_000),
                           86400 if standard.limit_unit == "working_days" else 3600)] * weight
+    # Ordinary-tier clocks: the regulator's limit they are judged against is their own.
     clock_fields = ("standard_id", "limit_value", "limit_unit", "service", "kind", "area", "tier",
                     "org_unit_id", "subject_label", "accepted_at", "due_at", "warn_at",
-                    "stopped_at", "state", "counted_duration", "timely", "breached")
+                    "stopped_at", "state", "counted_duration", "timely", "breached",
+                    "request_types", "indicator_standard_id", "indicator_limit_value",
+                    "indicator_limit_unit", "indicator_duration", "indicator_timely")
+    requested = {"change": ("name_change", "transfer", "suspension", "package_change"),
+                 "reconnection": ("reconnection",)}
     clocks = BulkTable(SlaClock, clock_fields)
 
     def clock_rows() -> Iterator[tuple[Any, ...]]:
@@ -207,11 +212,12 @@ def run(args: argparse.Namespace, *, throwaway: bool) -> int:
             accepted = stopped - took
             limit_seconds = limit_q * seconds // 10_000
             timely = counted_q <= limit_q
+            counted = f"{counted_q // 10_000}.{counted_q % 10_000:04d}"
             yield (standard_id, limit, unit, service, kind, area, "ordinary",
                    county_of(by_area[area]), f"{tag}W{i:010d}", instant(accepted),
                    instant(accepted + limit_seconds), instant(accepted + limit_seconds * 4 // 5),
-                   instant(stopped), "stopped", f"{counted_q // 10_000}.{counted_q % 10_000:04d}",
-                   timely, not timely)
+                   instant(stopped), "stopped", counted, timely, not timely,
+                   pick(requested.get(kind, (kind,))), standard_id, limit, unit, counted, timely)
 
     print(f"database: {engine}; loading {args.work_orders:,} finished work-order clocks, "
           f"{args.complaints:,} complaints, {args.calls:,} calls …", flush=True)
@@ -253,7 +259,9 @@ def run(args: argparse.Namespace, *, throwaway: bool) -> int:
                    "complaint_reply", area, "ordinary", unit, f"{tag}K{n:09d} reply",
                    instant(received), instant(received + 48 * 3600),
                    instant(received + 38 * 3600), instant(replied), "stopped",
-                   f"{hours_q // 10_000}.{hours_q % 10_000:04d}", timely, not timely)
+                   f"{hours_q // 10_000}.{hours_q % 10_000:04d}", timely, not timely,
+                   "complaint_reply", reply.pk, str(reply.limit_value), "hours",
+                   f"{hours_q // 10_000}.{hours_q % 10_000:04d}", timely)
 
     def complaint_rows() -> Iterator[tuple[Any, ...]]:
         for n, (area, unit, replied, hours_q, answer) in enumerate(plan):
