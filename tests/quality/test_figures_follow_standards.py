@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from telcodesk.core.models import AuditEntry
 from telcodesk.core.roles import Role
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.indicators.compute import indicator_report
@@ -169,3 +170,33 @@ def test_every_export_says_which_limit_each_figure_was_judged_against(operator, 
     english = assemble_document(period=H2, now=now, language="en", breakdowns=False,
                                 months=False)
     assert english.main.row("fixed_install_timely_urban").limit_text == "urban 3 working days"
+
+
+# --- editing the data in the admin ---------------------------------------------------------------
+
+
+def test_the_administrator_adds_a_member_and_enables_a_vip_standard(org, make_staff):
+    admin_user = make_staff("root", org.province, Role.ADMINISTRATOR, superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    page = client.post("/admin/quality/indicatormembership/add/", {
+        "measure": "mobile_change", "request_kind": "vas_subscribe",
+        "source": "Operator decision 2025-12: value-added services are business changes."})
+    assert page.status_code == 302
+    member = IndicatorMembership.objects.get(measure="mobile_change", request_kind="vas_subscribe")
+    assert member.created_by == admin_user and member.source.startswith("Operator decision")
+    assert AuditEntry.objects.filter(action="indicator_member.add",
+                                     target_id=str(member.pk)).exists()
+    assert "Operator decision 2025-12" in Client().get("/standards/").content.decode()
+
+    example = ServiceStandard.objects.get(service="fixed", kind="repair", area="urban",
+                                          tier="gold")
+    form = client.get(f"/admin/quality/servicestandard/{example.pk}/change/").content.decode()
+    assert 'name="enabled"' in form
+    page = client.post(f"/admin/quality/servicestandard/{example.pk}/change/",
+                       {"active_to": "", "enabled": "on"})
+    assert page.status_code == 302
+    example.refresh_from_db()
+    assert example.enabled
+    assert AuditEntry.objects.filter(action="standard.enable",
+                                     target_id=str(example.pk)).exists()
