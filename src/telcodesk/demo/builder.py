@@ -45,6 +45,8 @@ from telcodesk.demo.hotline_activity import import_demo_hotline
 from telcodesk.demo.network_activity import build_demo_billing, build_demo_network
 from telcodesk.demo.orders_activity import generate_orders_activity, half_year_before
 from telcodesk.notify.selectors import outbox_size
+from telcodesk.quality.selectors import disabled_standards
+from telcodesk.quality.services import do_set_standard_enabled
 
 DEMO_PASSWORD = "telcodesk-demo"  # noqa: S105 - documented, shared by every demo login
 DEFAULT_SUBSCRIBERS = 3000
@@ -161,6 +163,11 @@ def build_demo(
                             "the demo operator is built into an empty database only")
         tree = _build_org(report)
         summary.org_units = tree.size
+        # The demo operator publishes the VIP repair promises that ship as examples
+        # (disabled on a fresh install): its VIP repairs run, warn and breach on them,
+        # while the indicators keep judging them against the regulator's limits.
+        for example in disabled_standards(at=now):
+            do_set_standard_enabled(now=now, standard=example, enabled=True)
         summary.logins = _build_staff(now=now, tree=tree, rng=staff_rng, report=report)
         summary.staff = len(summary.logins)
 
