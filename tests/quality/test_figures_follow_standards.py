@@ -28,6 +28,7 @@ from telcodesk.quality.report.tmf657 import tmf657_dict
 from telcodesk.quality.selectors import disabled_standards, standard_in_force
 from telcodesk.quality.services import do_add_indicator_member, do_set_standard_enabled
 from telcodesk.sla import services as sla_services
+from telcodesk.sla.models import SlaClock
 from telcodesk.sla.selectors import explain
 from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
@@ -200,3 +201,21 @@ def test_the_administrator_adds_a_member_and_enables_a_vip_standard(org, make_st
     assert example.enabled
     assert AuditEntry.objects.filter(action="standard.enable",
                                      target_id=str(example.pk)).exists()
+
+
+def test_an_imported_vip_repair_is_judged_the_same_way(org, now):
+    eight_hours = ServiceStandard.objects.get(service="fixed", kind="repair", area="urban",
+                                              tier="diamond")
+    do_set_standard_enabled(now=now, standard=eight_hours, enabled=True)
+    clock_id, = sla_services.do_record_finished_clocks(clocks=[sla_services.FinishedClock(
+        service="fixed", kind="repair", area="urban", tier="diamond",
+        org_unit_id=org.xiaodian.pk, accepted_at=at("2025-11-03 08:00"),
+        stopped_at=at("2025-11-04 04:00"), subject_label="H1 障碍修复",
+        request_types="repair")])
+    clock = SlaClock.objects.get(pk=clock_id)
+    assert (clock.limit_value, clock.counted_duration, clock.timely) == (D(8), D(20), False)
+    assert (clock.indicator_limit_value, clock.indicator_duration, clock.indicator_timely,
+            clock.request_types) == (D(24), D(20), True, "repair")
+    timely = indicator_report(period=H2, breakdowns=False, months=False).table.get(
+        "fixed_repair_timely")
+    assert (timely.figure.value, timely.figure.records) == (D(100), 1)
