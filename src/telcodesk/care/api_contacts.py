@@ -59,7 +59,8 @@ def _party(value: str) -> Q:
 
 
 CONTACT_FILTERS = tmf.FilterSet({
-    "id": tmf.Filter("pk", parse=int, many=True, description="Call id(s), comma-separated"),
+    "id": tmf.Filter("pk", parse=tmf.whole_number, many=True,
+                     description="Call id(s), comma-separated"),
     "status": tmf.Filter(_status, parse=tmf.choice(*schemas.STATUSES), many=True,
                          description="inProgress or completed"),
     "direction": tmf.Filter(_direction, parse=tmf.choice("inbound", "outbound"),
@@ -69,6 +70,8 @@ CONTACT_FILTERS = tmf.FilterSet({
                                    description="Entered the agent queue at or after"),
     "creationDate.lt": tmf.Filter("entered_at__lt", parse=tmf.parse_datetime,
                                   description="Entered the agent queue before"),
+}, columns={
+    "creationDate": tmf.Column("entered_at", parse=tmf.parse_datetime),
 })
 
 

@@ -62,7 +62,8 @@ def _message_type(raw: str) -> Q:
 
 
 MESSAGE_FILTERS = tmf.FilterSet({
-    "id": tmf.Filter("pk", parse=int, many=True, description="Message id(s), comma-separated"),
+    "id": tmf.Filter("pk", parse=tmf.whole_number, many=True,
+                     description="Message id(s), comma-separated"),
     "state": tmf.Filter(tmf_state_q, parse=tmf.choice(*TMF_STATES), many=True,
                         description="initial, inProgress, completed, cancelled, failed"),
     "messageType": tmf.Filter(_message_type, description="SMS (the only type telcodesk sends)"),
@@ -76,6 +77,11 @@ MESSAGE_FILTERS = tmf.FilterSet({
                                description="Handed to the SMS centre at or after"),
     "sendTime.lt": tmf.Filter("submitted_at__lt", parse=tmf.parse_datetime,
                               description="Handed to the SMS centre before"),
+}, columns={
+    "content": tmf.Column("body", ordered=False),
+    "subject": tmf.Column("subject", ordered=False),
+    "description": tmf.Column("description", ordered=False),
+    "scheduledSendTime": tmf.Column("not_before", parse=tmf.parse_datetime),
 })
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
@@ -49,10 +50,7 @@ def visible_messages(user: User) -> QuerySet[OutboxMessage]:
 
 def message_for(user: User, pk: int | str) -> OutboxMessage:
     """A visible message by id; ``NotifyError`` (404) otherwise, revealing nothing."""
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        number = -1
+    number = row_id(pk) or -1
     found = visible_messages(user).select_related("customer").filter(pk=number).first()
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no message {pk}")
@@ -203,10 +201,7 @@ def communication_messages(user: User) -> QuerySet[OutboxMessage]:
 
 
 def communication_message_for(user: User, pk: str) -> OutboxMessage:
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        number = -1
+    number = row_id(pk) or -1
     found = communication_messages(user).filter(pk=number).first()
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no communicationMessage {pk}")

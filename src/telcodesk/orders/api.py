@@ -135,6 +135,15 @@ TICKET_FILTERS = tmf.FilterSet({
     "creationDate.gte": tmf.Filter(_created_after, description="Reported at or after"),
     "creationDate.lt": tmf.Filter("created_at__lt", parse=tmf.parse_datetime,
                                   description="Reported before"),
+}, columns={
+    "name": tmf.Column("name", ordered=False),
+    "description": tmf.Column("description", ordered=False),
+    "externalId": tmf.Column("external_id", ordered=False),
+    "priority": tmf.Column("priority", parse=tmf.whole_number),
+    "creationDate": tmf.Column("created_at", parse=tmf.parse_datetime),
+    "lastUpdate": tmf.Column("updated_at", parse=tmf.parse_datetime),
+    "statusChangeDate": tmf.Column("status_changed_at", parse=tmf.parse_datetime),
+    "resolutionDate": tmf.Column("resolved_at", parse=tmf.parse_datetime),
 })
 
 
@@ -279,6 +288,13 @@ ORDER_FILTERS = tmf.FilterSet({
     "orderDate.gte": tmf.Filter(_created_after, description="Ordered at or after"),
     "orderDate.lt": tmf.Filter("created_at__lt", parse=tmf.parse_datetime,
                                description="Ordered before"),
+}, columns={
+    "description": tmf.Column("description", ordered=False),
+    "orderDate": tmf.Column("created_at", parse=tmf.parse_datetime),
+    "completionDate": tmf.Column("completed_at", parse=tmf.parse_datetime),
+    "cancellationDate": tmf.Column("cancelled_at", parse=tmf.parse_datetime),
+    "requestedCompletionDate": tmf.Column("requested_completion", parse=tmf.parse_datetime),
+    "expectedCompletionDate": tmf.Column("expected_completion", parse=tmf.parse_datetime),
 })
 
 
@@ -449,6 +465,10 @@ CANCEL_FILTERS = tmf.FilterSet({
     "state": tmf.Filter("state", parse=tmf.choice(*OrderCancellation.State.values),
                         many=True, description="accepted, inProgress, done, "
                                                "terminatedWithError"),
+}, columns={
+    "cancellationReason": tmf.Column("reason", ordered=False),
+    "requestedCancellationDate": tmf.Column("requested_at", parse=tmf.parse_datetime),
+    "effectiveCancellationDate": tmf.Column("effective_at", parse=tmf.parse_datetime),
 })
 
 

@@ -18,6 +18,7 @@ from django.http import Http404
 from telcodesk.care.models import Complaint, HotlineCall
 from telcodesk.core import phone
 from telcodesk.core.clock import operator_zone
+from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
 from telcodesk.core.selectors import scope_q
 
@@ -47,10 +48,9 @@ def calls_visible_to(user: User) -> QuerySet[HotlineCall]:
 def contact_for(user: User, pk: int | str) -> HotlineCall:
     """One visible call by id (``ContactNotFound``, a 404, otherwise), with
     ``opened_complaints``: the complaints opened from it."""
-    try:
-        key = int(pk)
-    except (TypeError, ValueError):
-        raise ContactNotFound(f"no hotline call {pk!r}") from None
+    key = row_id(pk)
+    if key is None:
+        raise ContactNotFound(f"no hotline call {pk!r}")
     call = calls_visible_to(user).prefetch_related(OPENED_COMPLAINTS).filter(pk=key).first()
     if call is None:
         raise ContactNotFound(f"no hotline call {pk!r}")
