@@ -266,7 +266,7 @@ def patch_complaint(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_document(request, complaint_for(user, id)))
 
 
-@router.delete("/complaint/{id}", response={405: tmf.ErrorOut},
+@router.delete("/complaint/{id}", response={405: tmf.ErrorOut}, include_in_schema=False,
                summary="Complaints are not deleted")
 def delete_complaint(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "a complaint is kept for the regulator; reply "

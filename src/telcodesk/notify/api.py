@@ -30,7 +30,11 @@ from telcodesk.notify.selectors import (
     communication_messages,
     tmf_state_q,
 )
-from telcodesk.notify.services import Receiver, do_send_communication
+from telcodesk.notify.services import (
+    Receiver,
+    do_delete_communication,
+    do_send_communication,
+)
 
 # Mounted by ``telcodesk.api`` under ``/tmf-api/``.
 BASE_PATH = "communicationManagement/v4/"
@@ -198,14 +202,18 @@ def _receiver(user: User, index: int, item: schemas.ReceiverIn) -> Receiver:
     return Receiver(number, holders[0] if len(holders) == 1 else None)
 
 
-@router.patch("/communicationMessage/{id}", response={405: ErrorOut},
+@router.patch("/communicationMessage/{id}", response={405: ErrorOut}, include_in_schema=False,
               summary="Messages are not changed once created")
 def patch_message(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("PATCH", "a message is not changed once queued; its state "
                                  "follows the delivery")
 
 
-@router.delete("/communicationMessage/{id}", response={405: ErrorOut},
-               summary="Messages are not deleted")
+@router.delete("/communicationMessage/{id}", response={204: None, **ERRORS},
+               summary="Delete a CommunicationMessage (its record is kept for the audit)")
 def delete_message(request: HttpRequest, id: str) -> HttpResponse:
-    raise tmf.method_not_allowed("DELETE", "sent messages are kept as a record")
+    tmf.FilterSet().apply(OutboxMessage.objects.none(), request)  # refuses unknown parameters
+    user = _user(request)
+    do_delete_communication(now=clock.now(), message=communication_message_for(user, id),
+                            actor=user)
+    return HttpResponse(status=204)

@@ -193,8 +193,9 @@ def tmf_state_q(state: str) -> Q:
 
 
 def communication_messages(user: User) -> QuerySet[OutboxMessage]:
-    """TMF681 communicationMessages the user may see: lead rows with their parts."""
-    return (visible_messages(user).filter(part_of__isnull=True)
+    """TMF681 communicationMessages the user may see: lead rows with their parts,
+    deleted ones left out (they stay in ``visible_messages``)."""
+    return (visible_messages(user).filter(part_of__isnull=True, deleted_at__isnull=True)
             .select_related("customer")
             .prefetch_related(Prefetch("parts", queryset=OutboxMessage.objects
                                        .select_related("customer").order_by("pk"))))

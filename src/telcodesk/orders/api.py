@@ -242,6 +242,8 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
             changes[key] = patch[attribute] if patch[attribute] is not None else ""
     if "priority" in changes and changes["priority"] == "":
         raise _body_error("priority: cannot be removed")
+    if body.severity is not None:
+        changes["severity"] = body.severity  # as validated: "Major" is major
     known_notes = {str(e.pk) for e in work_order.events.all()}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known_notes]
     # Checked before anything is written: the whole patch applies or nothing does.
@@ -263,7 +265,7 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_ticket(request, work_order_for(user, id)))
 
 
-@ticket_router.delete("/troubleTicket/{id}", response={405: ErrorOut},
+@ticket_router.delete("/troubleTicket/{id}", response={405: ErrorOut}, include_in_schema=False,
                       summary="Trouble tickets are not deleted")
 def delete_ticket(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "a ticket is cancelled with "
@@ -444,7 +446,7 @@ def patch_order(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_order(request, order_for(user, id)))
 
 
-@order_router.delete("/productOrder/{id}", response={405: ErrorOut},
+@order_router.delete("/productOrder/{id}", response={405: ErrorOut}, include_in_schema=False,
                      summary="Product orders are not deleted")
 def delete_order(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "cancel an order with POST cancelProductOrder")
