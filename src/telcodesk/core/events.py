@@ -356,6 +356,7 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
 
     @router.post("/hub", response={201: EventSubscriptionOut, **errors},
                  summary="Register a listener", url_name=f"{api_name}-hub",
+                 operation_id=f"{api_name}_register_listener",
                  openapi_extra={"requestBody": tmf.body_schema(EventSubscriptionIn)})
     def register_listener(request: HttpRequest) -> HttpResponse:
         user = user_of(request)
@@ -371,7 +372,8 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
         return response
 
     @router.delete("/hub/{id}", response={204: None, **errors},
-                   summary="Unregister a listener", url_name=item_url_name)
+                   summary="Unregister a listener", url_name=item_url_name,
+                   operation_id=f"{api_name}_unregister_listener")
     def unregister_listener(request: HttpRequest, id: str) -> HttpResponse:
         user = user_of(request)
         key = row_id(id)
