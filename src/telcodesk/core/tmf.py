@@ -10,6 +10,8 @@ these helpers, calls selectors and services, and answers with these helpers.
   answers are TMF errors too.
 - ``parse_paging`` / ``collection_response``: ``offset`` and ``limit``,
   ``X-Total-Count`` and ``X-Result-Count``.
+- ``list_response`` (one table) / ``merged_list_response`` (several, merged by
+  date): a whole list endpoint.
 - ``parse_fields`` / ``select_fields``: ``fields=`` selection of first-level
   attributes.
 - ``FilterSet``: attribute filters. Declared ones (``engagedParty.id=...``) and
@@ -27,9 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
+import itertools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -400,6 +404,81 @@ def list_response(
                                total=total)
 
 
+@dataclass(frozen=True)
+class ListSource:
+    """One table feeding a collection served from several tables (TMF683: hotline
+    calls and recorded interactions).
+
+    ``queryset`` is scoped and ordered newest first by ``order`` (descending, e.g.
+    ``("entered_at", "pk")``); ``filters`` name the same parameters on every source.
+    """
+
+    queryset: QuerySet[Any]
+    filters: FilterSet
+    render: Callable[[Any], dict[str, Any]]
+    order: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.order or self.order[-1] != "pk":
+            raise ValueError("a list source's order must end with pk")
+
+    def key(self, row: Any) -> tuple[Any, ...]:
+        return tuple(getattr(row, name) for name in self.order)
+
+
+def _tagged_keys(keys: Iterable[tuple[Any, ...]], index: int) -> Iterator[tuple[Any, ...]]:
+    for key in keys:
+        yield (*key, index)
+
+
+def _tagged_rows(source: ListSource, queryset: QuerySet[Any],
+                 index: int) -> Iterator[tuple[Any, ...]]:
+    for row in queryset.iterator(chunk_size=DOCUMENT_FILTER_CHUNK):
+        yield (*source.key(row), index, row)
+
+
+def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
+                         attributes: Iterable[str]) -> HttpResponse:
+    """``list_response`` over several sources merged by their order, newest first.
+
+    Without document filters only the keys of the first ``offset + limit`` rows of
+    each source are read to find the page, then the page's rows themselves.
+    """
+    page = parse_paging(request)
+    known = tuple(attributes)
+    fields = parse_fields(request, known)
+    prepared = [(index, source, *source.filters.split(source.queryset, request,
+                                                      attributes=known))
+                for index, source in enumerate(sources)]
+    documents: list[dict[str, Any]] = []
+    if not any(on_documents for *_, on_documents in prepared):
+        total = sum(queryset.count() for _i, _s, queryset, _d in prepared)
+        wanted = page.offset + page.limit
+        keys = heapq.merge(*[_tagged_keys(queryset.values_list(*source.order)[:wanted], index)
+                             for index, source, queryset, _d in prepared], reverse=True)
+        chosen = list(itertools.islice(keys, page.offset, wanted))
+        rows: dict[tuple[int, Any], Any] = {}
+        for index, _source, queryset, _d in prepared:
+            pks = [key[-2] for key in chosen if key[-1] == index]
+            if pks:
+                rows.update(((index, row.pk), row) for row in queryset.filter(pk__in=pks))
+        documents = [sources[key[-1]].render(rows[(key[-1], key[-2])]) for key in chosen]
+    else:
+        total = 0
+        streams = [_tagged_rows(source, queryset, index)
+                   for index, source, queryset, _d in prepared]
+        tests = {index: on_documents for index, _s, _q, on_documents in prepared}
+        for *_key, index, row in heapq.merge(*streams, key=lambda item: item[:-1],
+                                             reverse=True):
+            document = sources[index].render(row)
+            if all(match(document) for match in tests[index]):
+                if page.offset <= total < page.offset + page.limit:
+                    documents.append(document)
+                total += 1
+    return collection_response([select_fields(document, fields) for document in documents],
+                               total=total)
+
+
 def parse_fields(request: HttpRequest, allowed: Iterable[str]) -> frozenset[str] | None:
     """The first-level attributes asked for with ``fields=``, or None for all.
 
@@ -593,10 +672,13 @@ def _document_match(path: Sequence[str], operator: str | None,
     compare = {"gt": operator_gt, "gte": operator_ge, "lt": operator_lt,
                "lte": operator_le}[operator]
 
+    bound: Any = instant if instant is not None else number
+    read: Callable[[Any], Any] = _as_instant if instant is not None else _as_number
+
     def match(document: Mapping[str, Any]) -> bool:
         for leaf in _leaves(document, path):
-            value = _as_instant(leaf) if instant is not None else _as_number(leaf)
-            if value is not None and compare(value, instant if instant is not None else number):
+            value = read(leaf)
+            if value is not None and compare(value, bound):
                 return True
         return False
 
