@@ -292,7 +292,9 @@ def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             match = resolve(path.rstrip("/"))
         except Resolver404:
             match = None
-        if match is not None and match.url_name != UNKNOWN_PATH_URL_NAME:
+        here = request.resolver_match
+        if (match is not None and match.url_name != UNKNOWN_PATH_URL_NAME
+                and here is not None and match.namespace == here.namespace):
             return match.func(request, *match.args, **match.kwargs)
     return error_response(status=404, code=TmfErrorCode.NOT_FOUND,
                           message=f"no TMF resource at {request.path}")
