@@ -142,6 +142,8 @@ def test_any_attribute_of_the_document_filters_with_paging_and_counts(three_tick
     due = second["expectedResolutionDate"]
     assert ids(get(agent, TICKETS, **{"expectedResolutionDate.gt": due})) == [third["id"]]
     assert ids(get(agent, TICKETS, expectedResolutionDate=due)) == [second["id"]]
+    assert ids(get(agent, TICKETS, **{"expectedResolutionDate.lte": due})) == [
+        second["id"], first["id"]]
 
     # Combined with a database filter and fields=.
     both = get(agent, TICKETS, description="网速慢", status="acknowledged", fields="status")
@@ -313,6 +315,8 @@ def test_openapi_lists_exactly_the_operations_served(superuser_client):
     operation_ids = [operation["operationId"] for operations in document["paths"].values()
                      for method, operation in operations.items() if method in METHODS]
     assert len(operation_ids) == len(set(operation_ids)), "operationIds must be unique"
+    # Built again, the document is the same (building it must not consume its parts).
+    assert Client().get("/tmf-api/openapi.json").json() == document
 
     served = set()
     for route in _served_routes():

@@ -70,7 +70,7 @@ class RelatedPartyOut(BaseModel):
     referredType: str = Field(alias="@referredType")
 
 
-class ChannelIn(tmf.TmfIn):
+class RelatedChannelIn(tmf.TmfIn):
     """A ``RelatedChannel``: where the interaction took place."""
 
     id: str
@@ -81,7 +81,7 @@ class ChannelIn(tmf.TmfIn):
     referred_type: str | None = Field(default=None, alias="@referredType")
 
 
-class TimePeriodIn(tmf.TmfIn):
+class InteractionDateIn(tmf.TmfIn):
     start: AwareDatetime | None = Field(default=None, alias="startDateTime")
     end: AwareDatetime | None = Field(default=None, alias="endDateTime")
 
@@ -91,16 +91,16 @@ class PartyInteractionCreateIn(tmf.TmfIn):
 
     reason: str = Field(min_length=1, max_length=200)
     direction: Literal["inbound", "outbound"]
-    channel: list[ChannelIn] = Field(min_length=1, max_length=1)
+    channel: list[RelatedChannelIn] = Field(min_length=1, max_length=1)
     description: str | None = None
     status: Literal["open", "inProgress", "completed"] | None = None
-    interaction_date: TimePeriodIn | None = Field(default=None, alias="interactionDate")
+    interaction_date: InteractionDateIn | None = Field(default=None, alias="interactionDate")
     related_party: list[tmf.RefIn] | None = Field(default=None, alias="relatedParty")
     note: list[tmf.NoteIn] | None = None
     type: Literal["PartyInteraction"] | None = Field(default=None, alias="@type")
 
 
-def channel_of(channel: ChannelIn) -> str | None:
+def channel_of(channel: RelatedChannelIn) -> str | None:
     """The stored channel an integrator's ``RelatedChannel`` names (id, else name)."""
     for text in (channel.id, channel.name):
         found = CHANNEL_NAMES.get((text or "").strip().casefold())

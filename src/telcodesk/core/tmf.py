@@ -27,6 +27,7 @@ these helpers, calls selectors and services, and answers with these helpers.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import heapq
@@ -240,7 +241,10 @@ class TmfNinjaAPI(NinjaAPI):
         """The OpenAPI document, with the ``$defs`` of ``body_schema`` moved to components."""
         schema = super().get_openapi_schema(**kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        _hoist_defs(schema.get("paths", {}), components)
+        # A copy: the paths share the operations' ``openapi_extra`` dicts, which
+        # must keep their ``$defs`` for the next time the document is built.
+        schema["paths"] = copy.deepcopy(schema.get("paths", {}))
+        _hoist_defs(schema["paths"], components)
         return schema
 
 
