@@ -4,12 +4,13 @@ checked against the specification."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
-from telcodesk.care.models import Complaint
+from telcodesk.care.models import Complaint, HotlineCall, PartyInteraction
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.core.roles import Role
@@ -159,3 +160,115 @@ def test_calls_of_another_branchs_customer_are_not_found(client_for, people, cal
     assert_tmf_error(client.get(f"{BASE}/{answered.pk}"), 404, spec=SPEC)
     listed = [i["id"] for i in client.get(BASE).json()]
     assert str(answered.pk) not in listed and str(abandoned.pk) in listed
+
+
+# --- POST: recording a visit, a chat... -------------------------------------------------------
+
+
+def record(client, body, content_type="application/json"):
+    return client.post(BASE, data=json.dumps(body), content_type=content_type)
+
+
+def visit(customer_code=None, **extra):
+    body = {"reason": "办理宽带提速", "direction": "inbound",
+            "channel": [{"id": "visit", "name": "营业厅"}],
+            "description": "客户到营业厅咨询提速", **extra}
+    if customer_code:
+        body["relatedParty"] = [{"id": customer_code, "role": "customer",
+                                 "@referredType": "Customer"}]
+    return body
+
+
+@pytest.fixture
+def xd_clerk(org, make_staff):
+    return make_staff("api-xd-clerk", org.xiaodian, Role.COUNTER_CLERK)
+
+
+def test_a_clerk_records_a_visit_that_reads_back_and_lists_with_the_calls(
+        client_for, people, calls, xd_clerk, now):
+    customer, answered, abandoned, waiting = calls
+    client = client_for(xd_clerk)
+    calls_before = HotlineCall.objects.count()
+
+    response = record(client, visit(customer.code, direction="Inbound", note=[
+        {"text": "带身份证原件"}], interactionDate={"startDateTime": "2025-09-30T01:50:00Z"}))
+
+    assert response.status_code == 201, response.content
+    created = response.json()
+    valid(created)
+    assert response["Location"] == created["href"]
+    assert created["id"].startswith("PI") and created["href"].endswith(f"{BASE}/{created['id']}")
+    assert (created["direction"], created["status"], created["reason"]) == (
+        "inbound", "completed", "办理宽带提速")
+    assert created["channel"][0]["id"] == "visit"
+    assert created["creationDate"] == "2025-09-30T02:00:00Z"  # now, 10:00 in Shanghai
+    assert created["interactionDate"] == {"startDateTime": "2025-09-30T01:50:00Z"}
+    assert created["note"][0]["text"] == "带身份证原件"
+    parties = {p["role"]: p["id"] for p in created["relatedParty"]}
+    assert parties == {"customer": customer.code, "agent": "api-xd-clerk"}
+    assert client.get(created["href"]).json() == created
+    # Recorded interactions are no hotline calls: the hotline figures do not change.
+    assert HotlineCall.objects.count() == calls_before
+
+    listed = client.get(BASE)
+    assert [i["id"] for i in listed.json()] == [
+        created["id"], str(waiting.pk), str(abandoned.pk), str(answered.pk)]
+    assert listed["X-Total-Count"] == "4"
+    page = client.get(BASE, {"limit": 2, "offset": 1})
+    assert [i["id"] for i in page.json()] == [str(waiting.pk), str(abandoned.pk)]
+    assert (page["X-Total-Count"], page["X-Result-Count"]) == ("4", "2")
+    mine = client.get(BASE, {"relatedParty.id": customer.code, "limit": 1, "offset": 1})
+    assert [i["id"] for i in mine.json()] == [str(answered.pk)]
+    assert mine["X-Total-Count"] == "2"
+    assert [i["id"] for i in client.get(BASE, {"reason": "办理宽带提速"}).json()] == [
+        created["id"]]
+
+
+def test_a_recorded_interaction_stays_in_its_branch(client_for, people, calls, xd_clerk):
+    customer, *_ = calls
+    created = record(client_for(xd_clerk), visit(customer.code)).json()
+    other = client_for(people.qx_clerk)
+    assert_tmf_error(other.get(f"{BASE}/{created['id']}"), 404, spec=SPEC)
+    listed = other.get(BASE, {"id": created["id"]})
+    assert listed.json() == [] and listed["X-Total-Count"] == "0"
+    # Without a customer it belongs to the recording clerk's branch.
+    own = record(client_for(people.qx_clerk), visit(channel=[{"id": "Chat"}])).json()
+    assert own["channel"][0]["id"] == "chat"
+    assert_tmf_error(client_for(xd_clerk).get(f"{BASE}/{own['id']}"), 404, spec=SPEC)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"reason": None}, "reason"),
+    ({"reason": ""}, "reason"),
+    ({"direction": "sideways"}, "direction"),
+    ({"channel": []}, "channel"),
+    ({"channel": [{"id": "pigeon"}]}, "unknown channel 'pigeon'"),
+    ({"status": "closed"}, "status"),
+    ({"interactionItem": [{"id": "1"}]}, "not a supported attribute"),
+    ({"interactionDate": {"startDateTime": "2025-10-01T00:00:00Z"}}, "in the future"),
+    ({"relatedParty": [{"id": "C000000999", "@referredType": "Customer"}]}, "no customer"),
+    ({"relatedParty": [{"id": "someone", "@referredType": "Individual"}]}, "at most one customer"),
+])
+def test_a_bad_interaction_is_refused_and_nothing_is_recorded(
+        client_for, xd_clerk, calls, change, words):
+    body = {k: v for k, v in {**visit(), **change}.items() if v is not None}
+    refused = assert_tmf_error(record(client_for(xd_clerk), body), 400, spec=SPEC)
+    assert words in refused["message"]
+    assert PartyInteraction.objects.count() == 0
+
+
+def test_a_customer_of_another_branch_cannot_be_named(client_for, people, calls):
+    customer, *_ = calls  # a Xiaodian customer
+    refused = assert_tmf_error(record(client_for(people.qx_clerk), visit(customer.code)), 400,
+                               spec=SPEC)
+    assert "no customer" in refused["message"]
+    assert PartyInteraction.objects.count() == 0
+
+
+def test_who_may_record_and_how(client_for, people, calls):
+    assert_tmf_error(record(client_for(people.quality), visit()), 403, spec=SPEC)
+    assert_tmf_error(record(client_for(people.agent), visit(), content_type="text/plain"), 415,
+                     spec=SPEC)
+    assert_tmf_error(Client().post(BASE, data="{}", content_type="application/json"), 401,
+                     spec=SPEC)
+    assert PartyInteraction.objects.count() == 0

@@ -236,7 +236,31 @@ def test_unauthenticated_requests_and_other_methods_are_refused(client_for, peop
     assert_tmf_error(Client().get(BASE), 401, spec=SPEC)
     message = reminder(now, customer=people.xd)
     client = client_for(people.xd_clerk)
-    assert_tmf_error(client.delete(f"{BASE}/{message.pk}"), 405, spec=SPEC)
     patched = client.patch(f"{BASE}/{message.pk}", "{}", content_type="application/json")
     assert_tmf_error(patched, 405, spec=SPEC)
     assert OutboxMessage.objects.get().state == State.QUEUED
+
+
+def test_a_deleted_message_leaves_the_api_and_stays_on_record(client_for, people, now):
+    clerk = client_for(people.xd_clerk)
+    created = post(clerk, {**SIMPLE, "receiver": [{"phoneNumber": "189 1234 5678"},
+                                                  {"phoneNumber": "139 8765 4321"}],
+                           "characteristic": [{"name": "dedupeKey", "value": "k-1"}]})
+    assert created.status_code == 201, created.content
+    message_id = created.json()["id"]
+    other_branch = client_for(people.qx_clerk)
+    assert_tmf_error(other_branch.delete(f"{BASE}/{message_id}"), 404, spec=SPEC)
+
+    response = clerk.delete(f"{BASE}/{message_id}")
+
+    assert response.status_code == 204, response.content
+    assert_tmf_error(clerk.get(f"{BASE}/{message_id}"), 404, spec=SPEC)
+    listed = clerk.get(BASE)
+    assert listed.json() == [] and listed["X-Total-Count"] == "0"
+    assert_tmf_error(clerk.delete(f"{BASE}/{message_id}"), 404, spec=SPEC)
+    # Both rows are kept for the audit; nothing unsent goes out under a deleted message.
+    rows = OutboxMessage.objects.order_by("pk")
+    assert [(m.deleted_at, m.state) for m in rows] == [(now, State.CANCELLED)] * 2
+    # The same dedupeKey does not quietly answer with the deleted message.
+    again = post(clerk, {**SIMPLE, "characteristic": [{"name": "dedupeKey", "value": "k-1"}]})
+    assert assert_tmf_error(again, 409, spec=SPEC)["code"] == "deleted"

@@ -81,9 +81,7 @@ def _document(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
 
 
 def _statuses(raw: str) -> Q:
-    if raw not in schemas.TMF_STATUSES:
-        raise ValueError(f"must be one of {', '.join(schemas.TMF_STATUSES)}")
-    return Q(state__in=schemas.STATES_OF_STATUS.get(raw, []))
+    return Q(state__in=schemas.STATES_OF_STATUS.get(tmf.choice(*schemas.TMF_STATUSES)(raw), []))
 
 
 FILTERS = tmf.FilterSet({
@@ -100,6 +98,10 @@ FILTERS = tmf.FilterSet({
                                    description="Received at or after"),
     "creationDate.lt": tmf.Filter("received_at__lt", parse=tmf.parse_datetime,
                                   description="Received before"),
+}, columns={
+    "creationDate": tmf.Column("received_at", parse=tmf.parse_datetime),
+    "lastUpdate": tmf.Column("updated_at", parse=tmf.parse_datetime),
+    "resolutionDate": tmf.Column("replied_at", parse=tmf.parse_datetime),
 })
 
 
@@ -264,7 +266,7 @@ def patch_complaint(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_document(request, complaint_for(user, id)))
 
 
-@router.delete("/complaint/{id}", response={405: tmf.ErrorOut},
+@router.delete("/complaint/{id}", response={405: tmf.ErrorOut}, include_in_schema=False,
                summary="Complaints are not deleted")
 def delete_complaint(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "a complaint is kept for the regulator; reply "

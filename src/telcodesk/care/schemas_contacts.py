@@ -18,15 +18,27 @@
 |                        | unless the viewer's role shows numbers); the agent (role        |
 |                        | ``agent``) when answered                                        |
 | ``interactionItem[]``  | complaints opened from the call (``item.role`` complaint)       |
+
+An interaction recorded with ``POST /partyInteraction`` (``PartyInteraction``: a
+visit, a chat...) has the number ``PI…`` as ``id``; its ``channel``,
+``direction``, ``status``, ``reason``, ``description``, ``interactionDate`` and
+``note`` are those recorded, ``creationDate`` the moment it was recorded, and
+``relatedParty`` its customer and the staff member who recorded it (role
+``agent``). ``PartyInteractionCreateIn`` is the body ``POST`` accepts.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
-from telcodesk.care.models import CallOutcome, HotlineCall
+from telcodesk.care.models import (
+    CallOutcome,
+    HotlineCall,
+    InteractionChannel,
+    PartyInteraction,
+)
 from telcodesk.care.selectors.contacts import opened_complaints
 from telcodesk.core import phone, tmf
 
@@ -35,8 +47,18 @@ CHANNEL = {"id": "hotline", "name": "hotline", "role": "inbound call"}
 
 PARTY_INTERACTION_ATTRIBUTES = (
     "id", "href", "@type", "creationDate", "description", "direction", "reason", "status",
-    "statusChangeDate", "channel", "interactionDate", "interactionItem", "relatedParty",
+    "statusChangeDate", "channel", "interactionDate", "interactionItem", "relatedParty", "note",
 )
+# A channel's id or name as integrators write it (any letter case) -> the stored channel.
+CHANNEL_NAMES = {
+    **{name: InteractionChannel.CALL for name in ("call", "phone", "telephone", "hotline")},
+    **{name: InteractionChannel.VISIT for name in ("visit", "counter", "store", "shop",
+                                                    "facetoface", "face to face")},
+    **{name: InteractionChannel.CHAT for name in ("chat", "webchat", "web chat", "online chat")},
+    **{name: InteractionChannel.EMAIL for name in ("email", "e-mail", "mail")},
+    InteractionChannel.SMS.value: InteractionChannel.SMS,
+    InteractionChannel.LETTER.value: InteractionChannel.LETTER,
+}
 STATUSES = ("open", "inProgress", "completed")
 
 
@@ -46,6 +68,45 @@ class RelatedPartyOut(BaseModel):
     name: str | None = None
     role: str | None = None
     referredType: str = Field(alias="@referredType")
+
+
+class RelatedChannelIn(tmf.TmfIn):
+    """A ``RelatedChannel``: where the interaction took place."""
+
+    id: str
+    href: str | None = None
+    name: str | None = None
+    role: str | None = None
+    type: str | None = Field(default=None, alias="@type")
+    referred_type: str | None = Field(default=None, alias="@referredType")
+
+
+class InteractionDateIn(tmf.TmfIn):
+    start: AwareDatetime | None = Field(default=None, alias="startDateTime")
+    end: AwareDatetime | None = Field(default=None, alias="endDateTime")
+
+
+class PartyInteractionCreateIn(tmf.TmfIn):
+    """``PartyInteraction_Create`` as telcodesk accepts it; other attributes are refused."""
+
+    reason: str = Field(min_length=1, max_length=200)
+    direction: Literal["inbound", "outbound"]
+    channel: list[RelatedChannelIn] = Field(min_length=1, max_length=1)
+    description: str | None = None
+    status: Literal["open", "inProgress", "completed"] | None = None
+    interaction_date: InteractionDateIn | None = Field(default=None, alias="interactionDate")
+    related_party: list[tmf.RefIn] | None = Field(default=None, alias="relatedParty")
+    note: list[tmf.NoteIn] | None = None
+    type: Literal["PartyInteraction"] | None = Field(default=None, alias="@type")
+
+
+def channel_of(channel: RelatedChannelIn) -> str | None:
+    """The stored channel an integrator's ``RelatedChannel`` names (id, else name)."""
+    for text in (channel.id, channel.name):
+        found = CHANNEL_NAMES.get((text or "").strip().casefold())
+        if found is not None:
+            return found
+    return None
 
 
 class PartyInteractionOut(BaseModel):
@@ -64,6 +125,7 @@ class PartyInteractionOut(BaseModel):
     interactionDate: dict[str, str]
     interactionItem: list[dict[str, Any]] = []
     relatedParty: list[RelatedPartyOut] = []
+    note: list[dict[str, Any]] = []
 
 
 def status_of(call: HotlineCall) -> str:
@@ -128,4 +190,36 @@ def party_interaction_document(call: HotlineCall, *, base: str, customer_base: s
         "interactionDate": tmf.time_period(call.entered_at, call.ended_at),
         "interactionItem": items,
         "relatedParty": parties,
+    })
+
+
+def recorded_interaction_document(interaction: PartyInteraction, *, base: str,
+                                  customer_base: str) -> dict[str, Any]:
+    """The TMF683 representation of an interaction recorded through the API (select
+    ``customer`` and ``created_by``)."""
+    parties: list[dict[str, Any]] = []
+    if interaction.customer is not None:
+        parties.append({"id": interaction.customer.code,
+                        "href": tmf.resource_href(customer_base, interaction.customer.code),
+                        "name": interaction.customer.name, "role": "customer",
+                        "@referredType": "Customer"})
+    agent = interaction.created_by
+    parties.append({"id": agent.username, "name": str(agent), "role": "agent",
+                    "@referredType": "Individual"})
+    channel = InteractionChannel(interaction.channel)
+    return tmf.drop_empty({
+        "id": interaction.code,
+        "href": tmf.resource_href(base, interaction.code),
+        "@type": PARTY_INTERACTION_TYPE,
+        "creationDate": tmf.tmf_datetime(interaction.created_at),
+        "description": interaction.description,
+        "direction": interaction.direction,
+        "reason": interaction.reason,
+        "status": interaction.status,
+        "statusChangeDate": tmf.tmf_datetime(interaction.created_at),
+        "channel": [{"id": channel.value, "name": channel.value,
+                     "role": f"{interaction.direction} {channel.value}"}],
+        "interactionDate": tmf.time_period(interaction.started_at, interaction.ended_at),
+        "relatedParty": parties,
+        "note": [tmf.drop_empty(dict(note)) for note in interaction.notes],
     })

@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict
 
 from telcodesk.core import clock, tmf
 from telcodesk.core.errors import CoreError, CoreErrorCode
+from telcodesk.core.ids import row_id
 from telcodesk.core.models import HubRegistration, TmfEvent, TmfEventState, User
 from telcodesk.core.roles import Role
 
@@ -355,6 +356,7 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
 
     @router.post("/hub", response={201: EventSubscriptionOut, **errors},
                  summary="Register a listener", url_name=f"{api_name}-hub",
+                 operation_id=f"{api_name}_register_listener",
                  openapi_extra={"requestBody": tmf.body_schema(EventSubscriptionIn)})
     def register_listener(request: HttpRequest) -> HttpResponse:
         user = user_of(request)
@@ -370,11 +372,13 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
         return response
 
     @router.delete("/hub/{id}", response={204: None, **errors},
-                   summary="Unregister a listener", url_name=item_url_name)
+                   summary="Unregister a listener", url_name=item_url_name,
+                   operation_id=f"{api_name}_unregister_listener")
     def unregister_listener(request: HttpRequest, id: str) -> HttpResponse:
         user = user_of(request)
-        registration = (listeners_visible_to(user, api=api_name).filter(pk=int(id)).first()
-                        if id.isdigit() else None)
+        key = row_id(id)
+        registration = (listeners_visible_to(user, api=api_name).filter(pk=key).first()
+                        if key is not None else None)
         if registration is None:
             raise Http404(f"no listener {id}")
         do_unregister_listener(now=clock.now(), registration=registration, actor=user)

@@ -10,10 +10,15 @@ these helpers, calls selectors and services, and answers with these helpers.
   answers are TMF errors too.
 - ``parse_paging`` / ``collection_response``: ``offset`` and ``limit``,
   ``X-Total-Count`` and ``X-Result-Count``.
+- ``list_response`` (one table) / ``merged_list_response`` (several, merged by
+  date): a whole list endpoint.
 - ``parse_fields`` / ``select_fields``: ``fields=`` selection of first-level
   attributes.
-- ``FilterSet``: declarative attribute filters (``engagedParty.id=...``) mapped
-  to ORM lookups; an unknown query parameter is refused.
+- ``FilterSet``: attribute filters. Declared ones (``engagedParty.id=...``) and
+  first-level attributes mapped to a column (``Column``, with ``.gt``, ``.gte``,
+  ``.lt``, ``.lte``) filter in the database; any other attribute of the rendered
+  document (``content=...``, ``relatedParty.role=...``) is matched on the
+  document itself by ``list_response``. A parameter naming no attribute is refused.
 - ``read_json`` / ``read_merge_patch`` / ``validate_body``: request bodies, their
   content type and their schema.
 - ``merge_patch``: RFC 7386 JSON merge patch.
@@ -22,15 +27,24 @@ these helpers, calls selectors and services, and answers with these helpers.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
+import heapq
+import itertools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from http import HTTPStatus
-from typing import Any, TypeVar
+from operator import ge as operator_ge
+from operator import gt as operator_gt
+from operator import le as operator_le
+from operator import lt as operator_lt
+from types import UnionType
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from urllib.parse import quote
 
 import pydantic
@@ -39,12 +53,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern, URLResolver, re_path
+from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from telcodesk.core.errors import DomainError
+from telcodesk.core.ids import row_id
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +68,11 @@ MERGE_PATCH_CONTENT_TYPE = "application/merge-patch+json"
 
 # Query parameters every collection understands besides its attribute filters.
 RESERVED_PARAMETERS = frozenset({"fields", "offset", "limit"})
+# Comparison operators a filter may append to an attribute (``orderDate.gte=``).
+COMPARISONS = ("gt", "gte", "lt", "lte")
+# Rows rendered per database round trip when filtering on rendered documents.
+DOCUMENT_FILTER_CHUNK = 500
+UNKNOWN_PATH_URL_NAME = "tmf-unknown-path"
 # Attributes kept whatever ``fields=`` asks for.
 ALWAYS_KEPT = ("id", "href", "@type")
 
@@ -214,14 +234,17 @@ class TmfNinjaAPI(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _tmf_method_not_allowed(pattern.callback)
-        patterns.append(re_path(r"^.*$", _unknown_path, name="tmf-unknown-path"))
+        patterns.append(re_path(r"^.*$", _unknown_path, name=UNKNOWN_PATH_URL_NAME))
         return patterns, app_name, namespace
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """The OpenAPI document, with the ``$defs`` of ``body_schema`` moved to components."""
         schema = super().get_openapi_schema(**kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        _hoist_defs(schema.get("paths", {}), components)
+        # A copy: the paths share the operations' ``openapi_extra`` dicts, which
+        # must keep their ``$defs`` for the next time the document is built.
+        schema["paths"] = copy.deepcopy(schema.get("paths", {}))
+        _hoist_defs(schema["paths"], components)
         return schema
 
 
@@ -264,7 +287,19 @@ def _tmf_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    """404 for a path no operation serves; a trailing slash is dropped first
+    (``/troubleTicket/`` is the collection ``/troubleTicket``)."""
+    path = request.path_info
+    if path.endswith("/") and path.strip("/"):
+        try:
+            match = resolve(path.rstrip("/"))
+        except Resolver404:
+            match = None
+        here = request.resolver_match
+        if (match is not None and match.url_name != UNKNOWN_PATH_URL_NAME
+                and here is not None and match.namespace == here.namespace):
+            return match.func(request, *match.args, **match.kwargs)
     return error_response(status=404, code=TmfErrorCode.NOT_FOUND,
                           message=f"no TMF resource at {request.path}")
 
@@ -350,12 +385,103 @@ def list_response(
     """A whole TMF list endpoint: paging, attribute filters, ``fields=`` and headers.
 
     ``queryset`` is already scoped and ordered; ``render`` turns one row into its
-    TMF document.
+    TMF document. Filters on declared parameters and columns narrow the query;
+    filters on any other attribute of the document are matched on the rendered
+    documents, row after row in the query's order, so that ``offset``, ``limit``
+    and ``X-Total-Count`` count matching documents (every candidate row is then
+    rendered once: narrow with a column filter first on large collections).
     """
     page = parse_paging(request)
-    fields = parse_fields(request, attributes)
-    items, total = paginate(filters.apply(queryset, request), page)
-    return collection_response([select_fields(render(item), fields) for item in items],
+    known = tuple(attributes)
+    fields = parse_fields(request, known)
+    queryset, on_documents = filters.split(queryset, request, attributes=known)
+    if not on_documents:
+        items, total = paginate(queryset, page)
+        documents = [render(item) for item in items]
+    else:
+        documents, total = [], 0
+        for item in queryset.iterator(chunk_size=DOCUMENT_FILTER_CHUNK):
+            document = render(item)
+            if all(match(document) for match in on_documents):
+                if page.offset <= total < page.offset + page.limit:
+                    documents.append(document)
+                total += 1
+    return collection_response([select_fields(document, fields) for document in documents],
+                               total=total)
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """One table feeding a collection served from several tables (TMF683: hotline
+    calls and recorded interactions).
+
+    ``queryset`` is scoped and ordered newest first by ``order`` (descending, e.g.
+    ``("entered_at", "pk")``); ``filters`` name the same parameters on every source.
+    """
+
+    queryset: QuerySet[Any]
+    filters: FilterSet
+    render: Callable[[Any], dict[str, Any]]
+    order: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.order or self.order[-1] != "pk":
+            raise ValueError("a list source's order must end with pk")
+
+    def key(self, row: Any) -> tuple[Any, ...]:
+        return tuple(getattr(row, name) for name in self.order)
+
+
+def _tagged_keys(keys: Iterable[tuple[Any, ...]], index: int) -> Iterator[tuple[Any, ...]]:
+    for key in keys:
+        yield (*key, index)
+
+
+def _tagged_rows(source: ListSource, queryset: QuerySet[Any],
+                 index: int) -> Iterator[tuple[Any, ...]]:
+    for row in queryset.iterator(chunk_size=DOCUMENT_FILTER_CHUNK):
+        yield (*source.key(row), index, row)
+
+
+def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
+                         attributes: Iterable[str]) -> HttpResponse:
+    """``list_response`` over several sources merged by their order, newest first.
+
+    Without document filters only the keys of the first ``offset + limit`` rows of
+    each source are read to find the page, then the page's rows themselves.
+    """
+    page = parse_paging(request)
+    known = tuple(attributes)
+    fields = parse_fields(request, known)
+    prepared = [(index, source, *source.filters.split(source.queryset, request,
+                                                      attributes=known))
+                for index, source in enumerate(sources)]
+    documents: list[dict[str, Any]] = []
+    if not any(on_documents for *_, on_documents in prepared):
+        total = sum(queryset.count() for _i, _s, queryset, _d in prepared)
+        wanted = page.offset + page.limit
+        keys = heapq.merge(*[_tagged_keys(queryset.values_list(*source.order)[:wanted], index)
+                             for index, source, queryset, _d in prepared], reverse=True)
+        chosen = list(itertools.islice(keys, page.offset, wanted))
+        rows: dict[tuple[int, Any], Any] = {}
+        for index, _source, queryset, _d in prepared:
+            pks = [key[-2] for key in chosen if key[-1] == index]
+            if pks:
+                rows.update(((index, row.pk), row) for row in queryset.filter(pk__in=pks))
+        documents = [sources[key[-1]].render(rows[(key[-1], key[-2])]) for key in chosen]
+    else:
+        total = 0
+        streams = [_tagged_rows(source, queryset, index)
+                   for index, source, queryset, _d in prepared]
+        tests = {index: on_documents for index, _s, _q, on_documents in prepared}
+        for *_key, index, row in heapq.merge(*streams, key=lambda item: item[:-1],
+                                             reverse=True):
+            document = sources[index].render(row)
+            if all(match(document) for match in tests[index]):
+                if page.offset <= total < page.offset + page.limit:
+                    documents.append(document)
+                total += 1
+    return collection_response([select_fields(document, fields) for document in documents],
                                total=total)
 
 
@@ -391,6 +517,14 @@ def _text(raw: str) -> str:
     return raw
 
 
+def whole_number(raw: str) -> int:
+    """A ``parse`` function for row ids and counts: a whole number from 1."""
+    value = row_id(raw)
+    if value is None:
+        raise ValueError("must be a whole number from 1")
+    return value
+
+
 @dataclass(frozen=True)
 class Filter:
     """One attribute filter of a collection.
@@ -422,13 +556,36 @@ class Filter:
         return Q(**{self.lookup: values[0]})
 
 
+@dataclass(frozen=True)
+class Column:
+    """A first-level attribute stored in one column: ``attr=v`` is an exact match,
+    ``attr.gt``/``.gte``/``.lt``/``.lte`` compare (dates and numbers).
+
+    ``parse`` turns the raw text into the column's value (``parse_datetime``,
+    ``whole_number``...); ``ordered=False`` refuses the comparisons (text).
+    """
+
+    field: str
+    parse: Callable[[str], Any] = _text
+    ordered: bool = True
+
+    def q(self, operator: str | None, raw: str) -> Q:
+        if operator is not None and not self.ordered:
+            raise ValueError(f"{operator} compares dates and numbers; this attribute is text")
+        lookup = self.field if operator is None else f"{self.field}__{operator}"
+        return Q(**{lookup: self.parse(raw)})
+
+
 def choice(*allowed: str, mapping: Mapping[str, Any] | None = None) -> Callable[[str], Any]:
-    """A ``parse`` function accepting one of ``allowed`` (optionally mapped to a stored value)."""
+    """A ``parse`` function accepting one of ``allowed`` in any letter case
+    (``Pending`` is ``pending``), optionally mapped to a stored value."""
+    by_fold = {value.casefold(): value for value in allowed}
 
     def parse(raw: str) -> Any:
-        if raw not in allowed:
+        value = by_fold.get(raw.strip().casefold())
+        if value is None:
             raise ValueError(f"must be one of {', '.join(allowed)}")
-        return mapping[raw] if mapping else raw
+        return mapping[value] if mapping else value
 
     return parse
 
@@ -446,32 +603,160 @@ def parse_datetime(raw: str) -> dt.datetime:
     return value
 
 
+def _split_operator(name: str) -> tuple[str, str | None]:
+    head, _, tail = name.rpartition(".")
+    if head and tail in COMPARISONS:
+        return head, tail
+    return name, None
+
+
+def _as_instant(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or "T" not in value.upper():
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def _as_number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def _leaves(document: Any, path: Sequence[str]) -> list[Any]:
+    """The values at a dotted path, looking through lists (``relatedParty.role``)."""
+    values = [document]
+    for segment in path:
+        found: list[Any] = []
+        for value in values:
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and segment in item:
+                    found.append(item[segment])
+        values = found
+    leaves: list[Any] = []
+    for value in values:
+        leaves.extend(value if isinstance(value, list) else [value])
+    return leaves
+
+
+def _equal(leaf: Any, raw: str) -> bool:
+    if isinstance(leaf, bool):
+        return raw.strip().lower() == str(leaf).lower()
+    if isinstance(leaf, int | float | Decimal):
+        return _as_number(raw) == _as_number(leaf)
+    if not isinstance(leaf, str):
+        return False  # an object or a list: filter on one of its attributes
+    if leaf == raw:
+        return True
+    instant = _as_instant(leaf)
+    return instant is not None and instant == _as_instant(raw)
+
+
+def _document_match(path: Sequence[str], operator: str | None,
+                    raw: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A test of one rendered document; bad comparison values are refused up front."""
+    if operator is None:
+        # TMF630: a comma separates alternatives; a value with commas also matches whole.
+        options = [raw, *(part.strip() for part in raw.split(",") if "," in raw)]
+        return lambda document: any(_equal(leaf, option) for leaf in _leaves(document, path)
+                                    for option in options)
+    instant = _as_instant(raw)
+    number = None if instant is not None else _as_number(raw)
+    if instant is None and number is None:
+        raise ValueError(f"{operator} compares dates and numbers: give an RFC 3339 "
+                         "date-time such as 2025-09-30T10:00:00+08:00 or a number")
+    compare = {"gt": operator_gt, "gte": operator_ge, "lt": operator_lt,
+               "lte": operator_le}[operator]
+
+    bound: Any = instant if instant is not None else number
+    read: Callable[[Any], Any] = _as_instant if instant is not None else _as_number
+
+    def match(document: Mapping[str, Any]) -> bool:
+        for leaf in _leaves(document, path):
+            value = read(leaf)
+            if value is not None and compare(value, bound):
+                return True
+        return False
+
+    return match
+
+
+DocumentMatch = Callable[[Mapping[str, Any]], bool]
+
+
 @dataclass(frozen=True)
 class FilterSet:
-    """The attribute filters of one collection, keyed by TMF attribute name."""
+    """The attribute filters of one collection, keyed by TMF attribute name.
+
+    ``filters`` are declared parameters; ``columns`` map first-level attributes to
+    columns (exact match and comparisons, in the database). On a list endpoint
+    any other attribute of the document may be filtered too (``list_response``).
+    """
 
     filters: Mapping[str, Filter] = field(default_factory=dict)
+    columns: Mapping[str, Column] = field(default_factory=dict)
 
     def apply(self, queryset: QuerySet[M], request: HttpRequest) -> QuerySet[M]:
-        """Filter ``queryset`` by the request's query; unknown parameters are refused."""
-        unknown = sorted(set(request.GET) - RESERVED_PARAMETERS - set(self.filters))
-        if unknown:
-            allowed = ", ".join(sorted(self.filters)) or "none"
-            raise TmfError(
-                TmfErrorCode.UNKNOWN_FILTER,
-                f"unknown query parameter(s) {', '.join(unknown)}; "
-                f"filters: {allowed}; also fields, offset, limit",
-            )
+        """Filter ``queryset`` in the database; any other parameter is refused."""
+        filtered, on_documents = self.split(queryset, request, attributes=())
+        assert not on_documents
+        return filtered
+
+    def split(self, queryset: QuerySet[M], request: HttpRequest, *,
+              attributes: Iterable[str]) -> tuple[QuerySet[M], list[DocumentMatch]]:
+        """``queryset`` narrowed by the database filters of the request, and the
+        tests of the rendered documents for the other ``attributes`` it names.
+
+        A parameter that is neither a filter nor an attribute is refused (400),
+        and so is a value a filter cannot read.
+        """
+        known = set(attributes)
+        if known:
+            known |= set(ALWAYS_KEPT)
         condition = Q()
-        for name, spec in self.filters.items():
-            raws = request.GET.getlist(name)
-            for raw in raws:
+        on_documents: list[DocumentMatch] = []
+        unknown = []
+        for name in request.GET:
+            if name in RESERVED_PARAMETERS:
+                continue
+            attribute, operator = _split_operator(name)
+            spec = self.filters.get(name)
+            column = None if spec is not None else self.columns.get(attribute)
+            path = attribute.split(".")
+            if spec is None and column is None and path[0] not in known:
+                unknown.append(name)
+                continue
+            for raw in request.GET.getlist(name):
                 try:
-                    condition &= spec.q(raw)
+                    if spec is not None:
+                        condition &= spec.q(raw)
+                    elif column is not None:
+                        condition &= column.q(operator, raw)
+                    else:
+                        on_documents.append(_document_match(path, operator, raw))
                 except ValueError as exc:
                     raise TmfError(TmfErrorCode.INVALID_PARAMETER,
                                    f"filter {name}={raw!r}: {exc}") from None
-        return queryset.filter(condition)
+        if unknown:
+            attributes_text = ", ".join(sorted(known - set(ALWAYS_KEPT) - {"@type"})) or "none"
+            declared = ", ".join(sorted({*self.filters, *self.columns})) or "none"
+            raise TmfError(
+                TmfErrorCode.UNKNOWN_FILTER,
+                f"unknown query parameter(s) {', '.join(sorted(unknown))}; filters: {declared}"
+                + (f"; any attribute: {attributes_text}" if known else "")
+                + "; also fields, offset, limit",
+            )
+        return queryset.filter(condition), on_documents
 
     def openapi_parameters(self) -> list[dict[str, Any]]:
         """Query parameters for ``openapi_extra`` (``fields``/``offset``/``limit`` included)."""
@@ -488,6 +773,15 @@ class FilterSet:
         for name, spec in self.filters.items():
             params.append({"name": name, "in": "query", "required": False,
                            "schema": {"type": "string"}, "description": spec.description})
+        for name, column in self.columns.items():
+            operators = [None, *COMPARISONS] if column.ordered else [None]
+            for operator in operators:
+                full = name if operator is None else f"{name}.{operator}"
+                if full in self.filters:
+                    continue
+                params.append({"name": full, "in": "query", "required": False,
+                               "schema": {"type": "string"},
+                               "description": f"{name} {operator or 'equals'} (in the database)"})
         return params
 
 
@@ -553,9 +847,33 @@ class ErrorOut(pydantic.BaseModel):
 
 
 class TmfIn(pydantic.BaseModel):
-    """A request body: attributes by their TMF names, an unknown attribute refused."""
+    """A request body: attributes by their TMF names, an unknown attribute refused.
+
+    An enumeration (a ``Literal`` attribute) is accepted in any letter case, as the
+    specifications' examples write them (``"Pending"``, ``"Major"``), and kept in
+    its declared form, which is how it is answered.
+    """
 
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+    @pydantic.field_validator("*", mode="before")
+    @classmethod
+    def _enumeration_in_any_case(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
+        if not isinstance(value, str) or info.field_name is None:
+            return value
+        allowed = _literal_values(cls.model_fields[info.field_name].annotation)
+        if not allowed or value in allowed:
+            return value
+        return {item.casefold(): item for item in allowed}.get(value.strip().casefold(), value)
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    """The string values of a ``Literal`` annotation, looking through ``X | None``."""
+    if get_origin(annotation) is Literal:
+        return tuple(arg for arg in get_args(annotation) if isinstance(arg, str))
+    if get_origin(annotation) in (Union, UnionType):
+        return tuple(value for arg in get_args(annotation) for value in _literal_values(arg))
+    return ()
 
 
 class RefIn(TmfIn):

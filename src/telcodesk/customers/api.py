@@ -231,7 +231,8 @@ def patch_customer(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @router.delete(
-    "/customer/{id}", response={405: tmf.ErrorOut}, summary="Customers are not deleted",
+    "/customer/{id}", response={405: tmf.ErrorOut}, include_in_schema=False,
+    summary="Customers are not deleted",
 )
 def delete_customer(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "customers are closed with "

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from telcodesk.core import phone, tmf
 from telcodesk.customers.models import Customer, PartyType
@@ -58,8 +58,8 @@ CUSTOMER_ATTRIBUTES = (
 NOT_PATCHABLE = ("id", "href", "engagedParty", "validFor", "account")
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _In(tmf.TmfIn):
+    """A request body (unknown attributes refused, enumerations in any letter case)."""
 
 
 # --- request bodies ------------------------------------------------------------------

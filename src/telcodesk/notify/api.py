@@ -30,7 +30,11 @@ from telcodesk.notify.selectors import (
     communication_messages,
     tmf_state_q,
 )
-from telcodesk.notify.services import Receiver, do_send_communication
+from telcodesk.notify.services import (
+    Receiver,
+    do_delete_communication,
+    do_send_communication,
+)
 
 # Mounted by ``telcodesk.api`` under ``/tmf-api/``.
 BASE_PATH = "communicationManagement/v4/"
@@ -62,7 +66,8 @@ def _message_type(raw: str) -> Q:
 
 
 MESSAGE_FILTERS = tmf.FilterSet({
-    "id": tmf.Filter("pk", parse=int, many=True, description="Message id(s), comma-separated"),
+    "id": tmf.Filter("pk", parse=tmf.whole_number, many=True,
+                     description="Message id(s), comma-separated"),
     "state": tmf.Filter(tmf_state_q, parse=tmf.choice(*TMF_STATES), many=True,
                         description="initial, inProgress, completed, cancelled, failed"),
     "messageType": tmf.Filter(_message_type, description="SMS (the only type telcodesk sends)"),
@@ -76,6 +81,11 @@ MESSAGE_FILTERS = tmf.FilterSet({
                                description="Handed to the SMS centre at or after"),
     "sendTime.lt": tmf.Filter("submitted_at__lt", parse=tmf.parse_datetime,
                               description="Handed to the SMS centre before"),
+}, columns={
+    "content": tmf.Column("body", ordered=False),
+    "subject": tmf.Column("subject", ordered=False),
+    "description": tmf.Column("description", ordered=False),
+    "scheduledSendTime": tmf.Column("not_before", parse=tmf.parse_datetime),
 })
 
 
@@ -192,14 +202,18 @@ def _receiver(user: User, index: int, item: schemas.ReceiverIn) -> Receiver:
     return Receiver(number, holders[0] if len(holders) == 1 else None)
 
 
-@router.patch("/communicationMessage/{id}", response={405: ErrorOut},
+@router.patch("/communicationMessage/{id}", response={405: ErrorOut}, include_in_schema=False,
               summary="Messages are not changed once created")
 def patch_message(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("PATCH", "a message is not changed once queued; its state "
                                  "follows the delivery")
 
 
-@router.delete("/communicationMessage/{id}", response={405: ErrorOut},
-               summary="Messages are not deleted")
+@router.delete("/communicationMessage/{id}", response={204: None, **ERRORS},
+               summary="Delete a CommunicationMessage (its record is kept for the audit)")
 def delete_message(request: HttpRequest, id: str) -> HttpResponse:
-    raise tmf.method_not_allowed("DELETE", "sent messages are kept as a record")
+    tmf.FilterSet().apply(OutboxMessage.objects.none(), request)  # refuses unknown parameters
+    user = _user(request)
+    do_delete_communication(now=clock.now(), message=communication_message_for(user, id),
+                            actor=user)
+    return HttpResponse(status=204)

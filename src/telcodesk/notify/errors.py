@@ -18,6 +18,7 @@ class NotifyErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     NOT_RESENDABLE = "not_resendable"
     NOT_CANCELLABLE = "not_cancellable"
+    DELETED = "deleted"
     FORBIDDEN = "forbidden"
     BAD_TRANSPORT_URL = "bad_transport_url"
 
@@ -27,6 +28,7 @@ _STATUS = {
     NotifyErrorCode.FORBIDDEN: 403,
     NotifyErrorCode.NOT_RESENDABLE: 409,
     NotifyErrorCode.NOT_CANCELLABLE: 409,
+    NotifyErrorCode.DELETED: 409,
 }
 
 

@@ -101,6 +101,9 @@ class OutboxMessage(models.Model):
     part_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="parts", verbose_name=_("part of"))
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # Deleted through the TMF681 API (``DELETE /communicationMessage/{id}``): gone from
+    # the API, kept here (and on the console's outbox pages) for the audit.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from telcodesk.core import phone, tmf
 from telcodesk.notify.models import OutboxMessage
@@ -47,8 +47,8 @@ MESSAGE_ATTRIBUTES = (
 )
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _In(tmf.TmfIn):
+    """A request body (unknown attributes refused, enumerations in any letter case)."""
 
 
 class RelatedPartyIn(_In):

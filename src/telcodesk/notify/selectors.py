@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
@@ -49,10 +50,7 @@ def visible_messages(user: User) -> QuerySet[OutboxMessage]:
 
 def message_for(user: User, pk: int | str) -> OutboxMessage:
     """A visible message by id; ``NotifyError`` (404) otherwise, revealing nothing."""
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        number = -1
+    number = row_id(pk) or -1
     found = visible_messages(user).select_related("customer").filter(pk=number).first()
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no message {pk}")
@@ -195,18 +193,16 @@ def tmf_state_q(state: str) -> Q:
 
 
 def communication_messages(user: User) -> QuerySet[OutboxMessage]:
-    """TMF681 communicationMessages the user may see: lead rows with their parts."""
-    return (visible_messages(user).filter(part_of__isnull=True)
+    """TMF681 communicationMessages the user may see: lead rows with their parts,
+    deleted ones left out (they stay in ``visible_messages``)."""
+    return (visible_messages(user).filter(part_of__isnull=True, deleted_at__isnull=True)
             .select_related("customer")
             .prefetch_related(Prefetch("parts", queryset=OutboxMessage.objects
                                        .select_related("customer").order_by("pk"))))
 
 
 def communication_message_for(user: User, pk: str) -> OutboxMessage:
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        number = -1
+    number = row_id(pk) or -1
     found = communication_messages(user).filter(pk=number).first()
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no communicationMessage {pk}")

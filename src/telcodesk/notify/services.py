@@ -795,6 +795,10 @@ def do_send_communication(*, now: dt.datetime, actor: User, receivers: Sequence[
             else f"tmf681:{uuid.uuid4().hex}")
     repeated = OutboxMessage.objects.filter(dedupe_key=f"{base}:0"[:200]).first()
     if repeated is not None:
+        if repeated.deleted_at is not None:
+            raise NotifyError(NotifyErrorCode.DELETED,
+                              f"dedupeKey {client_key!r} named message {repeated.pk}, which "
+                              "was deleted; use a new key to send again")
         return repeated
     lead: OutboxMessage | None = None
     for index, (receiver, number) in enumerate(zip(receivers, numbers, strict=True)):
@@ -810,3 +814,25 @@ def do_send_communication(*, now: dt.datetime, actor: User, receivers: Sequence[
              target_type="outbox_message", target_id=lead.pk,
              summary=f"{kind} to {len(receivers)} receiver(s)")
     return lead
+
+
+@transaction.atomic
+def do_delete_communication(*, now: dt.datetime, message: OutboxMessage, actor: User,
+                            channel: str = Channel.API) -> OutboxMessage:
+    """Delete a TMF681 ``communicationMessage`` (a lead row and its parts).
+
+    The rows stay, marked ``deleted_at``, for the audit and the console's outbox;
+    the API no longer shows them. Parts not yet handed to the SMS centre (queued or
+    held) are cancelled so that nothing goes out under a deleted message.
+    """
+    rows = OutboxMessage.objects.filter(pk=message.pk) | OutboxMessage.objects.filter(
+        part_of=message.pk)
+    changed = rows.filter(deleted_at__isnull=True).update(deleted_at=now)
+    if not changed:
+        raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no communicationMessage {message.pk}")
+    cancelled = rows.filter(state__in=[State.QUEUED, State.HELD]).update(
+        state=State.CANCELLED, state_reason="deleted through the API", finished_at=now)
+    do_audit(now=now, actor=actor, channel=channel, action="notify.communication.delete",
+             target_type="outbox_message", target_id=message.pk,
+             summary=f"deleted; {cancelled} unsent part(s) cancelled")
+    return OutboxMessage.objects.get(pk=message.pk)

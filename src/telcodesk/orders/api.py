@@ -135,6 +135,15 @@ TICKET_FILTERS = tmf.FilterSet({
     "creationDate.gte": tmf.Filter(_created_after, description="Reported at or after"),
     "creationDate.lt": tmf.Filter("created_at__lt", parse=tmf.parse_datetime,
                                   description="Reported before"),
+}, columns={
+    "name": tmf.Column("name", ordered=False),
+    "description": tmf.Column("description", ordered=False),
+    "externalId": tmf.Column("external_id", ordered=False),
+    "priority": tmf.Column("priority", parse=tmf.whole_number),
+    "creationDate": tmf.Column("created_at", parse=tmf.parse_datetime),
+    "lastUpdate": tmf.Column("updated_at", parse=tmf.parse_datetime),
+    "statusChangeDate": tmf.Column("status_changed_at", parse=tmf.parse_datetime),
+    "resolutionDate": tmf.Column("resolved_at", parse=tmf.parse_datetime),
 })
 
 
@@ -233,6 +242,8 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
             changes[key] = patch[attribute] if patch[attribute] is not None else ""
     if "priority" in changes and changes["priority"] == "":
         raise _body_error("priority: cannot be removed")
+    if body.severity is not None:
+        changes["severity"] = body.severity  # as validated: "Major" is major
     known_notes = {str(e.pk) for e in work_order.events.all()}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known_notes]
     # Checked before anything is written: the whole patch applies or nothing does.
@@ -254,7 +265,7 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_ticket(request, work_order_for(user, id)))
 
 
-@ticket_router.delete("/troubleTicket/{id}", response={405: ErrorOut},
+@ticket_router.delete("/troubleTicket/{id}", response={405: ErrorOut}, include_in_schema=False,
                       summary="Trouble tickets are not deleted")
 def delete_ticket(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "a ticket is cancelled with "
@@ -279,6 +290,13 @@ ORDER_FILTERS = tmf.FilterSet({
     "orderDate.gte": tmf.Filter(_created_after, description="Ordered at or after"),
     "orderDate.lt": tmf.Filter("created_at__lt", parse=tmf.parse_datetime,
                                description="Ordered before"),
+}, columns={
+    "description": tmf.Column("description", ordered=False),
+    "orderDate": tmf.Column("created_at", parse=tmf.parse_datetime),
+    "completionDate": tmf.Column("completed_at", parse=tmf.parse_datetime),
+    "cancellationDate": tmf.Column("cancelled_at", parse=tmf.parse_datetime),
+    "requestedCompletionDate": tmf.Column("requested_completion", parse=tmf.parse_datetime),
+    "expectedCompletionDate": tmf.Column("expected_completion", parse=tmf.parse_datetime),
 })
 
 
@@ -428,7 +446,7 @@ def patch_order(request: HttpRequest, id: str) -> HttpResponse:
     return tmf.json_response(_order(request, order_for(user, id)))
 
 
-@order_router.delete("/productOrder/{id}", response={405: ErrorOut},
+@order_router.delete("/productOrder/{id}", response={405: ErrorOut}, include_in_schema=False,
                      summary="Product orders are not deleted")
 def delete_order(request: HttpRequest, id: str) -> HttpResponse:
     raise tmf.method_not_allowed("DELETE", "cancel an order with POST cancelProductOrder")
@@ -449,6 +467,10 @@ CANCEL_FILTERS = tmf.FilterSet({
     "state": tmf.Filter("state", parse=tmf.choice(*OrderCancellation.State.values),
                         many=True, description="accepted, inProgress, done, "
                                                "terminatedWithError"),
+}, columns={
+    "cancellationReason": tmf.Column("reason", ordered=False),
+    "requestedCancellationDate": tmf.Column("requested_at", parse=tmf.parse_datetime),
+    "effectiveCancellationDate": tmf.Column("effective_at", parse=tmf.parse_datetime),
 })
 
 

@@ -5,6 +5,9 @@ data: a staff member sees the calls of customers in their branch subtree and
 the calls linked to no customer (only the caller's number, masked unless their
 role shows numbers). Superusers see every call. A call outside that is "not
 found", never "forbidden".
+
+Interactions recorded through TMF683 (``PartyInteraction``: visits, chats...)
+belong to one branch: a staff member sees those of their branch subtree.
 """
 
 from __future__ import annotations
@@ -15,16 +18,24 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from telcodesk.care.models import Complaint, HotlineCall
+from telcodesk.care.models import INTERACTION_CODE_PREFIX, Complaint, HotlineCall, PartyInteraction
 from telcodesk.core import phone
 from telcodesk.core.clock import operator_zone
+from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
+from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 
 # Something typed to find a caller: digits, spaces, dashes, + and brackets.
 _NUMBER_LIKE = re.compile(r"^\+?[\d\s\-()]{3,}$")
 # Fewer digits than this are matched as the end of the number (e.g. the last four).
 _FULL_NUMBER_DIGITS = 7
+
+
+# Roles that talk with customers and may record an interaction (TMF683 POST).
+RECORDING_ROLES = frozenset({Role.COUNTER_CLERK, Role.VIP_CLERK, Role.HOTLINE_AGENT,
+                             Role.COMPLAINT_HANDLER, Role.REPAIR_TECHNICIAN, Role.INSTALLER,
+                             Role.BRANCH_MANAGER, Role.ADMINISTRATOR})
 
 
 class ContactNotFound(Http404):
@@ -47,14 +58,36 @@ def calls_visible_to(user: User) -> QuerySet[HotlineCall]:
 def contact_for(user: User, pk: int | str) -> HotlineCall:
     """One visible call by id (``ContactNotFound``, a 404, otherwise), with
     ``opened_complaints``: the complaints opened from it."""
-    try:
-        key = int(pk)
-    except (TypeError, ValueError):
-        raise ContactNotFound(f"no hotline call {pk!r}") from None
+    key = row_id(pk)
+    if key is None:
+        raise ContactNotFound(f"no hotline call {pk!r}")
     call = calls_visible_to(user).prefetch_related(OPENED_COMPLAINTS).filter(pk=key).first()
     if call is None:
         raise ContactNotFound(f"no hotline call {pk!r}")
     return call
+
+
+def may_record_interactions(user: User) -> bool:
+    return user.is_superuser or user.has_role(*RECORDING_ROLES)
+
+
+def interactions_visible_to(user: User) -> QuerySet[PartyInteraction]:
+    """Recorded interactions of the user's branch subtree, newest first."""
+    return (PartyInteraction.objects.filter(scope_q(user))
+            .select_related("customer", "created_by").order_by("-created_at", "-pk"))
+
+
+def is_interaction_id(text: str) -> bool:
+    """``PI000000042`` names a recorded interaction; a plain number names a call."""
+    return text.strip().upper().startswith(INTERACTION_CODE_PREFIX)
+
+
+def interaction_for(user: User, code: str) -> PartyInteraction:
+    """One visible recorded interaction by number (``ContactNotFound``, a 404, otherwise)."""
+    found = interactions_visible_to(user).filter(code=code.strip().upper()).first()
+    if found is None:
+        raise ContactNotFound(f"no party interaction {code!r}")
+    return found
 
 
 def caller_q(text: str) -> Q:

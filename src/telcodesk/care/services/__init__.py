@@ -3,6 +3,7 @@
 - ``ivr``         the IVR menu tree, skill groups and the queue names they use
 - ``calls``       importing call-centre logs into hotline calls (contacts)
 - ``complaints``  complaint intake, ownership, replies, closure, regulator appeals
+- ``interactions`` interactions recorded through TMF683 (visits, chats, ...)
 - ``surveys``     satisfaction surveys and their answers
 """
 
