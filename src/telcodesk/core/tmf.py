@@ -282,6 +282,8 @@ def shown_response(request: HttpRequest, response: HttpResponse) -> HttpResponse
     except ValueError:
         return response
     response.content = json.dumps(shown(None, document, full=False), ensure_ascii=False)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
     return response
 
 
