@@ -15,6 +15,13 @@ from telcodesk.core.services import do_create_org_unit, do_create_staff
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def private_event_callbacks(settings):
+    """Test listeners run on 127.0.0.1 and names that do not resolve (``a.example``);
+    ``tests/core/test_event_scope.py`` turns the rule back on."""
+    settings.TELCODESK_EVENT_PRIVATE_CALLBACKS = True
+
+
 @pytest.fixture
 def now() -> dt.datetime:
     """The instant every test runs at, unless it says otherwise. Never the wall clock."""

@@ -260,6 +260,9 @@ TELCODESK_SMS_BATCH_SIZE = int(os.environ.get("TELCODESK_SMS_BATCH_SIZE", "200")
 # Default and maximum page size of TMF collections.
 TELCODESK_API_DEFAULT_LIMIT = 100
 TELCODESK_API_MAX_LIMIT = 1000
+# TMF event listeners may be registered on loopback, private and link-local
+# addresses (a closed network, tests). Off: the hub never calls inside.
+TELCODESK_EVENT_PRIVATE_CALLBACKS = env_flag("TELCODESK_EVENT_PRIVATE_CALLBACKS", False)
 
 
 # --- logging --------------------------------------------------------------

@@ -56,6 +56,16 @@ def frozen_clock(monkeypatch, now):
 
 
 @pytest.fixture(autouse=True)
+def org_units_as_subjects(monkeypatch):
+    """The events here are "about" an org unit, visible to the staff of its subtree."""
+    from telcodesk.core import events
+    from telcodesk.core.models import OrgUnit
+    from telcodesk.core.selectors import visible_org_units
+
+    monkeypatch.setitem(events._SUBJECTS, events.subject_type(OrgUnit), visible_org_units)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -196,7 +206,7 @@ def test_query_forms():
     assert not query_matches("relatedParty.id=C002", **kwargs)
 
 
-def test_an_event_is_queued_for_each_listener_that_wants_it(integrator, now):
+def test_an_event_is_queued_for_each_listener_that_wants_it(integrator, now, org):
     everything = do_register_listener(now=now, api="troubleTicket",
                                       callback="https://a.example/l", actor=integrator)
     created_only = do_register_listener(now=now, api="troubleTicket",
@@ -206,7 +216,8 @@ def test_an_event_is_queued_for_each_listener_that_wants_it(integrator, now):
                          actor=integrator)
 
     events = do_publish_event(now=now, api="troubleTicket",
-                              event_type="TroubleTicketStatusChangeEvent", resource=TICKET)
+                              event_type="TroubleTicketStatusChangeEvent",
+                              resource=TICKET, subject=org.operator)
 
     assert [e.registration for e in events] == [everything]
     assert created_only.events.count() == 0
@@ -222,22 +233,23 @@ def test_an_event_is_queued_for_each_listener_that_wants_it(integrator, now):
                  strict=False)
 
 
-def test_a_rolled_back_change_sends_no_event(integrator, now):
+def test_a_rolled_back_change_sends_no_event(integrator, now, org):
     do_register_listener(now=now, api="troubleTicket", callback="https://a.example/l",
                          actor=integrator)
     with pytest.raises(RuntimeError), transaction.atomic():
         do_publish_event(now=now, api="troubleTicket", event_type="TroubleTicketCreateEvent",
-                         resource=TICKET)
+                         resource=TICKET, subject=org.operator)
         raise RuntimeError("the service failed after publishing")
     assert not TmfEvent.objects.exists()
 
 
-def test_two_listeners_get_the_same_event_id(integrator, now):
+def test_two_listeners_get_the_same_event_id(integrator, now, org):
     for host in ("a", "b"):
         do_register_listener(now=now, api="troubleTicket", callback=f"https://{host}.example/l",
                              actor=integrator)
     events = do_publish_event(now=now, api="troubleTicket",
-                              event_type="TroubleTicketCreateEvent", resource=TICKET)
+                              event_type="TroubleTicketCreateEvent",
+                              resource=TICKET, subject=org.operator)
     assert len(events) == 2
     assert events[0].event_id == events[1].event_id
 
@@ -245,10 +257,10 @@ def test_two_listeners_get_the_same_event_id(integrator, now):
 # --- delivery -----------------------------------------------------------------------------------
 
 
-def test_the_listener_receives_the_event(listener, integrator, now):
+def test_the_listener_receives_the_event(listener, integrator, now, org):
     do_register_listener(now=now, api="troubleTicket", callback=listener.url, actor=integrator)
     do_publish_event(now=now, api="troubleTicket", event_type="TroubleTicketStatusChangeEvent",
-                     resource=TICKET)
+                     resource=TICKET, subject=org.operator)
 
     stats = deliver_due_events(now=now)
 
@@ -261,12 +273,13 @@ def test_the_listener_receives_the_event(listener, integrator, now):
     assert len(listener.received) == 1
 
 
-def test_a_refused_delivery_is_retried_with_backoff_and_in_order(listener, integrator, now):
+def test_a_refused_delivery_is_retried_with_backoff_and_in_order(listener, integrator, now, org):
     do_register_listener(now=now, api="troubleTicket", callback=listener.url, actor=integrator)
     for status in ("acknowledged", "inProgress"):
         do_publish_event(now=now, api="troubleTicket",
                          event_type="TroubleTicketStatusChangeEvent",
-                         resource={**TICKET, "status": status})
+                         resource={**TICKET, "status": status},
+                         subject=org.operator)
     listener.statuses = [503, 500]
 
     first = deliver_due_events(now=now)
@@ -287,11 +300,12 @@ def test_a_refused_delivery_is_retried_with_backoff_and_in_order(listener, integ
     assert sorted(TmfEvent.objects.values_list("attempts", flat=True)) == [1, 3]
 
 
-def test_a_dead_listener_is_given_up_after_the_last_attempt(dead_url, integrator, now, settings):
+def test_a_dead_listener_is_given_up_after_the_last_attempt(dead_url, integrator, now, settings,
+                                                            org):
     settings.TELCODESK_EVENT_MAX_ATTEMPTS = 3
     do_register_listener(now=now, api="troubleTicket", callback=dead_url, actor=integrator)
     do_publish_event(now=now, api="troubleTicket", event_type="TroubleTicketCreateEvent",
-                     resource=TICKET)
+                     resource=TICKET, subject=org.operator)
 
     at = now
     outcomes = []
@@ -307,23 +321,24 @@ def test_a_dead_listener_is_given_up_after_the_last_attempt(dead_url, integrator
     assert "ConnectionRefused" in event.last_error or "refused" in event.last_error.lower()
 
 
-def test_an_event_is_claimed_by_one_deliverer_only(integrator, now):
+def test_an_event_is_claimed_by_one_deliverer_only(integrator, now, org):
     do_register_listener(now=now, api="troubleTicket", callback="https://a.example/l",
                          actor=integrator)
     [event] = do_publish_event(now=now, api="troubleTicket",
-                               event_type="TroubleTicketCreateEvent", resource=TICKET)
+                               event_type="TroubleTicketCreateEvent",
+                              resource=TICKET, subject=org.operator)
     assert claim_event(event.pk, now=now)
     assert not claim_event(event.pk, now=now)
     # After the lease the event is due again (its deliverer died).
     assert claim_event(event.pk, now=now + dt.timedelta(minutes=2))
 
 
-def test_the_clock_runs_the_delivery(listener, integrator, now):
+def test_the_clock_runs_the_delivery(listener, integrator, now, org):
     from telcodesk.core.scheduler import registered_jobs, run_pass
 
     do_register_listener(now=now, api="troubleTicket", callback=listener.url, actor=integrator)
     do_publish_event(now=now, api="troubleTicket", event_type="TroubleTicketCreateEvent",
-                     resource=TICKET)
+                     resource=TICKET, subject=org.operator)
     job = next(j for j in registered_jobs() if j.name == "core.deliver_tmf_events")
     [outcome] = run_pass(now=now, jobs=[job])
     assert outcome.result.startswith("1 events delivered")

@@ -115,3 +115,32 @@ def test_bad_requests_say_what_is_wrong(operator, manager):
     page = client.get("/console/quality/records/?code=fixed_repair_avg&period=2025H2&unit=zz")
     assert page.status_code == 404 and "unknown unit" in page.content.decode()
     assert Client().get("/console/quality/records/").status_code == 302  # login first
+
+
+def test_the_calls_behind_a_hotline_figure_follow_the_contacts_rule(operator, make_staff):
+    """A county clerk drilling into the hotline figure sees the calls of their own
+    customers (and calls linked to no customer), never another branch's; a role that
+    sees masked numbers sees every caller masked."""
+    from telcodesk.care.models import HotlineCall
+    from telcodesk.customers.models import Customer
+
+    datong_customer = Customer.objects.filter(org_unit=operator.yungang).first()
+    taiyuan_customer = Customer.objects.filter(org_unit=operator.xiaodian).first()
+    HotlineCall.objects.filter(call_ref="c2").update(customer=datong_customer,
+                                                     caller="+8613935207570")
+    HotlineCall.objects.filter(call_ref="c3").update(customer=taiyuan_customer,
+                                                     caller="+8613835101234")
+    url = "/console/quality/records/?code=hotline_timely&period=2025H2&late=1"
+
+    clerk = make_staff("clerk-xd", operator.xiaodian, Role.COUNTER_CLERK)
+    refs = {c.call_ref for c in records_behind(user=clerk, code="hotline_timely", period=H2,
+                                                only_late=True).records}
+    assert refs == {"c3", "c6", "c8"}  # c2 is a Datong customer's call
+    text = browser(clerk).get(url).content.decode()
+    assert "c3" in text and "13835101234" in text  # clerks see their customers' numbers
+    assert "c2" not in text and "7570" not in text
+
+    manager = make_staff("qm-masked", operator.province, Role.QUALITY_MANAGER)
+    text = browser(manager).get(url).content.decode()
+    assert "139****7570" in text and "138****1234" in text
+    assert "13935207570" not in text and "13835101234" not in text

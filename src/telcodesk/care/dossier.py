@@ -29,6 +29,7 @@ from telcodesk.core import phone
 from telcodesk.core.clock import local
 from telcodesk.core.models import User
 from telcodesk.core.pdf import Column, PdfDocument
+from telcodesk.core.selectors import shown
 
 __all__ = ["build_dossier_pdf", "dossier_filename"]
 
@@ -57,7 +58,8 @@ def _number(value: str, full: bool) -> str:
 
 
 def _text(value: str, full: bool) -> str:
-    return value if full else phone.mask_in_text(value)
+    """Free text as the reader may see it: the one rule of ``core.selectors.shown``."""
+    return str(shown(None, value, full=full))
 
 
 def _yes_no(flag: bool) -> str:

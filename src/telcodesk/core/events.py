@@ -7,13 +7,23 @@
 
       router.add_router("", hub_router("troubleTicket", "troubleTicket"))
 
-- ``do_publish_event(now=..., api=..., event_type=..., resource=...)``: called
-  by services inside their transaction; writes one ``TmfEvent`` row per listener
-  of that API whose query matches. Nothing is sent here.
+- ``do_publish_event(now=..., api=..., event_type=..., resource=..., subject=...)``:
+  called by services inside their transaction; writes one ``TmfEvent`` row per
+  listener of that API whose query matches and whose user may see ``subject``
+  (the record the event is about). Nothing is sent here.
 - ``deliver_due_events(now=...)``: run by the clock process every few seconds
   (job ``core.deliver_tmf_events``); POSTs every due event to its listener's
   callback, retries with exponential backoff and gives up after
   ``TELCODESK_EVENT_MAX_ATTEMPTS`` attempts (state ``failed``).
+
+A listener carries the scope of the user who registered it: an event reaches it
+only while that user could ``GET`` the record (the record's own selector, given
+by its app with ``register_event_subject``; checked at publication and again at
+delivery, state ``withheld`` otherwise), and its numbers are masked as that user
+sees them on ``GET`` (``core.selectors.shown``). Callbacks must point to public
+addresses: a URL whose host is, or resolves to, a loopback, private, link-local or
+otherwise non-public address is refused at registration and at every delivery,
+unless ``TELCODESK_EVENT_PRIVATE_CALLBACKS`` allows it; redirects are not followed.
 
 Listener queries understand the simple TMF form: ``eventType=A`` or
 ``eventType=A,B`` (any of), optionally joined with ``&`` to attribute tests on
@@ -24,8 +34,10 @@ dotted attributes). An empty query matches every event of the API.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -38,7 +50,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
@@ -49,6 +61,7 @@ from telcodesk.core.errors import CoreError, CoreErrorCode
 from telcodesk.core.ids import row_id
 from telcodesk.core.models import HubRegistration, TmfEvent, TmfEventState, User
 from telcodesk.core.roles import Role
+from telcodesk.core.selectors import shown
 
 log = logging.getLogger(__name__)
 
@@ -120,22 +133,98 @@ def query_matches(query: str, *, event_type: str, resource: Mapping[str, Any]) -
     return True
 
 
+def private_callbacks_allowed() -> bool:
+    return bool(getattr(settings, "TELCODESK_EVENT_PRIVATE_CALLBACKS", False))
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to (an IP literal resolves to itself)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_callback_address(callback: str) -> None:
+    """Refuse a callback whose host is, or resolves to, a non-public address (loopback,
+    private, link-local, reserved …): the hub must not make the server call inside.
+    ``TELCODESK_EVENT_PRIVATE_CALLBACKS`` lifts the rule (tests, closed networks)."""
+    if private_callbacks_allowed():
+        return
+    parts = urlsplit(callback)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = resolve_host(host, port)
+    except (OSError, UnicodeError, ValueError):
+        raise CoreError(CoreErrorCode.INVALID,
+                        f"callback host {host!r} cannot be resolved") from None
+    refused = [a for a in addresses if not _is_public(a)]
+    if refused or not addresses:
+        raise CoreError(CoreErrorCode.INVALID,
+                        f"callback host {host!r} is not a public address "
+                        f"({', '.join(refused) or 'no address'}): listeners must be "
+                        "reachable on the internet")
+
+
 def _check_callback(callback: str) -> str:
     callback = callback.strip()
     parts = urlsplit(callback)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         raise CoreError(CoreErrorCode.INVALID,
                         f"callback {callback!r}: an absolute http or https URL is required")
     if len(callback) > MAX_CALLBACK_LENGTH:
         raise CoreError(CoreErrorCode.INVALID,
                         f"callback: at most {MAX_CALLBACK_LENGTH} characters")
+    if parts.username or parts.password:
+        raise CoreError(CoreErrorCode.INVALID, "callback: no user name or password in the URL")
+    check_callback_address(callback)
     return callback
 
 
+# --- who may receive an event ---------------------------------------------------------------
+
+# "app_label.model" → the app's selector of the records a user may GET.
+_SUBJECTS: dict[str, Callable[[User], QuerySet[Any]]] = {}
+
+
+def subject_type(model: type[Model] | Model) -> str:
+    return str(model._meta.label_lower)
+
+
+def register_event_subject(model: type[Model], visible_to: Callable[[User], QuerySet[Any]],
+                           ) -> None:
+    """Declare which selector decides who may receive events about ``model`` records:
+    the same one its API's ``GET`` uses. Called by the app's ``ready()``."""
+    _SUBJECTS[subject_type(model)] = visible_to
+
+
+def may_receive(user: User | None, *, subject_type: str, subject_id: str) -> bool:
+    """Whether a listener registered by ``user`` may receive an event about a record:
+    an active user who could ``GET`` it now. A record of an undeclared kind goes to
+    nobody."""
+    if user is None or not user.is_active:
+        return False
+    visible_to = _SUBJECTS.get(subject_type)
+    if visible_to is None or not subject_id:
+        return False
+    return visible_to(user).filter(pk=subject_id).exists()
+
+
 def do_register_listener(*, now: dt.datetime, api: str, callback: str, query: str = "",
-                         actor: User | None) -> HubRegistration:
+                         actor: User) -> HubRegistration:
+    """Register a listener carrying ``actor``'s scope: it receives the events of the
+    records ``actor`` may see, masked as ``actor`` sees them."""
     from telcodesk.core.services import do_audit
 
+    if not isinstance(actor, User):
+        raise CoreError(CoreErrorCode.INVALID,
+                        "a listener is registered by a user, whose scope it carries")
     callback = _check_callback(callback)
     query = (query or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
@@ -178,18 +267,24 @@ def _jsonable(value: Any) -> Any:
 
 
 def do_publish_event(*, now: dt.datetime, api: str, event_type: str,
-                     resource: Mapping[str, Any], resource_name: str | None = None,
-                     ) -> list[TmfEvent]:
-    """Queue ``event_type`` about ``resource`` for every listener of ``api`` that wants it.
+                     resource: Mapping[str, Any], subject: Model,
+                     resource_name: str | None = None) -> list[TmfEvent]:
+    """Queue ``event_type`` about ``resource`` for every listener of ``api`` that wants
+    it and whose user may see ``subject`` (the record ``resource`` renders).
 
     Runs in the caller's transaction: a rolled-back change sends no event. The
     payload is ``{"eventId", "eventTime", "eventType", "event": {<resourceName>:
     resource}}``; ``resource_name`` defaults to ``api`` (``troubleTicket``,
-    ``productOrder``). Every listener gets the same ``eventId``.
+    ``productOrder``). Every listener gets the same ``eventId``. ``resource`` is
+    stored with numbers in full; each listener gets them as its user may see them.
     """
+    kind, key = subject_type(subject), str(subject.pk)
     registrations = [
-        r for r in HubRegistration.objects.filter(api=api).order_by("pk")
-        if query_matches(r.query, event_type=event_type, resource=resource)
+        r for r in HubRegistration.objects.filter(api=api).select_related(
+            "created_by", "created_by__org_unit").order_by("pk")
+        # The query sees the record as the listener's user does: no probing for numbers.
+        if query_matches(r.query, event_type=event_type, resource=shown(r.created_by, resource))
+        and may_receive(r.created_by, subject_type=kind, subject_id=key)
     ]
     if not registrations:
         return []
@@ -202,7 +297,7 @@ def do_publish_event(*, now: dt.datetime, api: str, event_type: str,
     }
     return TmfEvent.objects.bulk_create([
         TmfEvent(registration=r, event_id=event_id, event_type=event_type, event_time=now,
-                 payload=payload, next_attempt_at=now)
+                 payload=payload, next_attempt_at=now, subject_type=kind, subject_id=key)
         for r in registrations
     ])
 
@@ -214,6 +309,17 @@ class DeliveryFailed(Exception):
     """The listener did not accept the event (network error or a non-2xx answer)."""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A listener answering with a redirect has not accepted the event; following it
+    could lead the server to an address the callback check would have refused."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def http_post(url: str, body: bytes, *, timeout: float = DELIVERY_TIMEOUT_SECONDS) -> int:
     """POST a JSON body; the HTTP status, or ``DeliveryFailed`` when none came back."""
     if urlsplit(url).scheme not in ("http", "https"):
@@ -222,7 +328,7 @@ def http_post(url: str, body: bytes, *, timeout: float = DELIVERY_TIMEOUT_SECOND
         url, data=body, method="POST",
         headers={"Content-Type": "application/json", "User-Agent": "telcodesk-events"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
@@ -236,10 +342,11 @@ class DeliveryStats:
     delivered: int = 0
     retried: int = 0
     failed: int = 0
+    withheld: int = 0
 
     def __str__(self) -> str:
         return (f"{self.delivered} events delivered, {self.retried} to retry, "
-                f"{self.failed} given up")
+                f"{self.failed} given up, {self.withheld} withheld")
 
 
 def claim_event(event_id: int, *, now: dt.datetime, lease: dt.timedelta = DELIVERY_LEASE,
@@ -273,22 +380,37 @@ def deliver_due_events(*, now: dt.datetime, limit: int = 200,
         .order_by("pk").values_list("pk", "registration_id")[:limit]
     )
     head = _first_pending({registration_id for _, registration_id in due})
-    delivered = retried = failed = 0
+    delivered = retried = failed = withheld = 0
     for pk, registration_id in due:
         if head.get(registration_id) != pk or not claim_event(pk, now=now):
             continue
-        event = TmfEvent.objects.select_related("registration").get(pk=pk)
-        body = json.dumps(event.payload, ensure_ascii=False).encode()
-        try:
-            status = post(event.registration.callback, body)
-            error = "" if 200 <= status < 300 else f"HTTP {status}"
-        except DeliveryFailed as exc:
-            error = str(exc)
-        if not error:
-            TmfEvent.objects.filter(pk=pk).update(
-                state=TmfEventState.DELIVERED, delivered_at=now, next_attempt_at=None,
-                last_error="")
-            delivered += 1
+        event = TmfEvent.objects.select_related(
+            "registration", "registration__created_by",
+            "registration__created_by__org_unit").get(pk=pk)
+        user = event.registration.created_by
+        allowed = may_receive(user, subject_type=event.subject_type,
+                              subject_id=event.subject_id)
+        error = ""
+        if allowed:
+            body = json.dumps(shown(user, event.payload), ensure_ascii=False).encode()
+            try:
+                check_callback_address(event.registration.callback)
+                status = post(event.registration.callback, body)
+                error = "" if 200 <= status < 300 else f"HTTP {status}"
+            except (DeliveryFailed, CoreError) as exc:
+                error = str(exc)
+        if not allowed or not error:
+            if allowed:
+                TmfEvent.objects.filter(pk=pk).update(
+                    state=TmfEventState.DELIVERED, delivered_at=now, next_attempt_at=None,
+                    last_error="")
+                delivered += 1
+            else:
+                # The listener's user may no longer see the record: never sent.
+                TmfEvent.objects.filter(pk=pk).update(
+                    state=TmfEventState.WITHHELD, next_attempt_at=None,
+                    last_error="the listener's user may not see this record")
+                withheld += 1
             following = (TmfEvent.objects.filter(registration_id=registration_id,
                                                  state=TmfEventState.PENDING, pk__gt=pk)
                          .order_by("pk").values_list("pk", flat=True).first())
@@ -307,7 +429,7 @@ def deliver_due_events(*, now: dt.datetime, limit: int = 200,
                 next_attempt_at=now + retry_delay(event.attempts), last_error=error[:300])
             retried += 1
         head.pop(registration_id, None)
-    return DeliveryStats(delivered, retried, failed)
+    return DeliveryStats(delivered, retried, failed, withheld)
 
 
 # --- the hub endpoints ----------------------------------------------------------------------------

@@ -251,13 +251,17 @@ class HubRegistration(models.Model):
 
     ``query`` is the TMF query the listener passed, e.g.
     ``eventType=TroubleTicketStatusChangeEvent``; empty means every event.
+    ``created_by`` is whose scope the listener carries: it receives only events about
+    records that user may see, with numbers as that user sees them.
     """
 
     api = models.CharField(_("API"), max_length=60)
     callback = models.URLField(_("callback"), max_length=500)
     query = models.CharField(_("query"), max_length=500, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+                                   related_name="+", verbose_name=_("created by"),
+                                   help_text=_("The listener receives only the events of "
+                                               "records this user may see."))
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
@@ -274,6 +278,8 @@ class TmfEventState(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
+    # The listener's user may not (or no longer) see the record: never sent.
+    WITHHELD = "withheld", _("Withheld")
 
 
 class TmfEvent(models.Model):
@@ -292,6 +298,10 @@ class TmfEvent(models.Model):
     event_type = models.CharField(_("event type"), max_length=100)
     event_time = models.DateTimeField(_("event time"))
     payload = models.JSONField(_("payload"))
+    # The record the event is about ("orders.workorder", "42"): its app's selector
+    # decides whether the listener's user may receive it.
+    subject_type = models.CharField(_("record type"), max_length=60, blank=True)
+    subject_id = models.CharField(_("record"), max_length=64, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=TmfEventState.choices,
                              default=TmfEventState.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

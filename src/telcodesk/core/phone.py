@@ -60,10 +60,39 @@ def mask(number: str) -> str:
     return f"{digits[:_MASK_HEAD]}{'*' * hidden}{digits[-_MASK_TAIL:]}"
 
 
-# Mainland mobile numbers, with or without +86, as they appear in free text.
+# Mainland mobile numbers, with or without +86, as they appear in free text, also
+# glued to letters (``abc13812345678@189.cn``), which the matcher below leaves alone.
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# A number written in full starts with +, 00, 86, the trunk prefix 0 (fixed lines with
+# their area code) or 1 (mobiles); a bare local number (``2026-000123``) is not one.
+_FULL_NUMBER_START = re.compile(r"^(?:\+|0|1|86)")
+# Text without seven digits in a row, or a group of three and one of four side by side
+# (``181 6220``, ``0351-765 4321``), holds no number written in full: a cheap first pass
+# that spares the matcher every date and time.
+_CANDIDATE = re.compile(r"\d{7}|\d{3}[- ]\d{4}|\d{4}[- ]\d{3}")
 
 
 def mask_in_text(text: str) -> str:
-    """Mask every mobile number found in free text (log lines, exports)."""
-    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    """Mask every subscriber number found in free text: mobiles and fixed lines
+    (``0351-7654321``, ``+86 351 7654321``), also inside e-mail addresses and SMS texts.
+
+    Numbers are found by libphonenumber's matcher (any dialable form the operator's
+    region knows) and then by a plain pattern for mobiles glued to letters.
+    """
+    if not text or not _CANDIDATE.search(text):
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION,
+                                                 leniency=phonenumbers.Leniency.VALID):
+        raw = match.raw_string
+        if not _FULL_NUMBER_START.match(raw):
+            continue
+        national_digits = phonenumbers.national_significant_number(match.number)
+        if phonenumbers.number_type(match.number) != phonenumbers.PhoneNumberType.MOBILE:
+            national_digits = "0" + national_digits  # fixed lines are dialled with their 0
+        pieces.append(text[last:match.start])
+        pieces.append(mask(national_digits))
+        last = match.end
+    pieces.append(text[last:])
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", "".join(pieces))

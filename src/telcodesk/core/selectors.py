@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
+from telcodesk.core import phone
 from telcodesk.core.models import ApiToken, AuditEntry, OrgUnit, User
 from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
 from telcodesk.core.services import TOKEN_PREFIX, hash_token
@@ -42,8 +45,38 @@ def org_unit_by_code(code: str) -> OrgUnit | None:
     return OrgUnit.objects.filter(code=code).first()
 
 
-def may_see_full_numbers(user: User) -> bool:
+def may_see_full_numbers(user: Any) -> bool:
+    """Whether ``user`` sees subscribers' numbers in full; anonymous viewers never do."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
     return user.is_superuser or user.has_role(*FULL_NUMBER_ROLES)
+
+
+def shown(viewer: Any, value: Any, *, full: bool | None = None) -> Any:
+    """What ``viewer`` may see of ``value``: the one rule for numbers in everything
+    staff and integrators receive (pages, TMF documents, exports, drill-downs, events).
+
+    A viewer whose role shows numbers gets ``value`` unchanged. Anyone else gets every
+    subscriber number in it masked (``181****7570``), wherever it sits: a field of its
+    own, an e-mail address, an SMS text, a note. Strings are masked; dicts and lists
+    are walked (their keys, which are attribute names, are kept); other values pass.
+    ``full`` skips the role lookup when the caller already made it for this viewer.
+    """
+    if full is None:
+        full = may_see_full_numbers(viewer)
+    if full:
+        return value
+    return _masked(value)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return phone.mask_in_text(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(item) for item in value]
+    return value
 
 
 def may_edit_calendar(user: User) -> bool:

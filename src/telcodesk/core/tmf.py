@@ -60,6 +60,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from telcodesk.core.errors import DomainError
 from telcodesk.core.ids import row_id
+from telcodesk.core.selectors import may_see_full_numbers, shown
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ class TmfNinjaAPI(NinjaAPI):
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = _tmf_method_not_allowed(pattern.callback)
+                pattern.callback = _tmf_view(pattern.callback)
         patterns.append(re_path(r"^.*$", _unknown_path, name=UNKNOWN_PATH_URL_NAME))
         return patterns, app_name, namespace
 
@@ -270,10 +271,15 @@ def _hoist_defs(node: Any, components: dict[str, Any]) -> None:
             _hoist_defs(value, components)
 
 
-def _tmf_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+def _tmf_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every TMF operation's edge: the TMF 405 body, and numbers as the caller may see them."""
+
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponse) and not isinstance(
+                response, HttpResponseNotAllowed):
+            return shown_response(request, response)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response.get("Allow", "")
             tmf = error_response(
@@ -285,6 +291,23 @@ def _tmf_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
         return response
 
     return wrapper
+
+
+def shown_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A JSON answer with every number masked unless the caller's role shows them
+    (``core.selectors.shown``): e-mail addresses, SMS texts and notes included."""
+    if may_see_full_numbers(getattr(request, "user", None)):
+        return response
+    if not response.get("Content-Type", "").startswith(JSON_CONTENT_TYPE) or not response.content:
+        return response
+    try:
+        document = json.loads(response.content)
+    except ValueError:
+        return response
+    response.content = json.dumps(shown(None, document, full=False), ensure_ascii=False)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response
 
 
 def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -10,9 +10,15 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders and work orders")
 
     def ready(self) -> None:
+        from telcodesk.core.events import register_event_subject
         from telcodesk.core.scheduler import Job, register
         from telcodesk.notify.services import register_reply_handler
-        from telcodesk.orders import services
+        from telcodesk.orders import selectors, services
+        from telcodesk.orders.models import CustomerOrder, WorkOrder
+
+        # TMF events reach a listener only if its user could GET the record.
+        register_event_subject(CustomerOrder, selectors.orders_visible_to)
+        register_event_subject(WorkOrder, selectors.work_orders_visible_to)
 
         register(Job("orders.expire_unconfirmed", dt.timedelta(minutes=1),
                      services.expire_unconfirmed))

@@ -159,17 +159,19 @@ def _has_listeners(api: str) -> bool:
 def _publish_order(now: dt.datetime, order: CustomerOrder, event_type: str) -> None:
     if not _has_listeners("productOrder"):
         return
-    do_publish_event(now=now, api="productOrder", event_type=event_type,
-                     resource=schemas.order_document(order, base=schemas.ORDER_EVENT_BASE))
+    # In full: each listener gets the numbers as its user sees them (core.events).
+    do_publish_event(now=now, api="productOrder", event_type=event_type, subject=order,
+                     resource=schemas.order_document(order, base=schemas.ORDER_EVENT_BASE,
+                                                     full_numbers=True))
 
 
 def _publish_ticket(now: dt.datetime, work_order: WorkOrder, event_type: str) -> None:
     if not _has_listeners("troubleTicket"):
         return
-    do_publish_event(now=now, api="troubleTicket", event_type=event_type,
+    do_publish_event(now=now, api="troubleTicket", event_type=event_type, subject=work_order,
                      resource=schemas.ticket_document(work_order,
                                                       base=schemas.TICKET_EVENT_BASE,
-                                                      full_numbers=False))
+                                                      full_numbers=True))
 
 
 def _event(*, now: dt.datetime, work_order: WorkOrder, kind: str, actor: User | None,

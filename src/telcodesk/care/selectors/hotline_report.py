@@ -31,8 +31,10 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from telcodesk.care.models import CallOutcome, HotlineCall, HotlineQueue
+from telcodesk.care.selectors.contacts import calls_visible_to
 from telcodesk.care.selectors.hotline_stats import DEFAULT_THRESHOLD_SECONDS
 from telcodesk.core.clock import operator_zone
+from telcodesk.core.models import User
 from telcodesk.sla.selectors import bucket_starts, day_bucket_index
 
 
@@ -159,12 +161,14 @@ def _bucket_sums(bounds: list[dt.datetime]) -> dict[int, list[int]]:
             for row in rows}
 
 
-def calls_behind(*, start: dt.datetime, end: dt.datetime, statistic: str,
+def calls_behind(*, start: dt.datetime, end: dt.datetime, statistic: str, user: User,
                  only_late: bool = False) -> QuerySet[HotlineCall]:
-    """The calls behind a hotline figure. ``statistic`` ``mean``: the answered calls
-    (``only_late``: those answered after their threshold); ``timely_rate``: the calls in
-    the rate's base (``only_late``: those not answered within the threshold)."""
-    calls = HotlineCall.objects.filter(entered_at__gte=start, entered_at__lt=end)
+    """The calls behind a hotline figure that ``user`` may see (the contacts' rule,
+    ``calls_visible_to``: calls of customers in their branch subtree and calls linked to
+    no customer). ``statistic`` ``mean``: the answered calls (``only_late``: those
+    answered after their threshold); ``timely_rate``: the calls in the rate's base
+    (``only_late``: those not answered within the threshold)."""
+    calls = calls_visible_to(user).filter(entered_at__gte=start, entered_at__lt=end)
     if statistic == "mean":
         calls = calls.filter(outcome=CallOutcome.ANSWERED, wait_seconds__isnull=False)
     elif settings.TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS:

@@ -152,9 +152,10 @@ def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
     fresh = Complaint.objects.select_related(
         "customer", "subscription", "order", "work_order", "owner", "handler", "reply_clock",
         "repeat_of").get(pk=complaint.pk)
-    do_publish_event(now=now, api=TICKET_API, event_type=event_type,
+    # In full: each listener gets the numbers as its user sees them (core.events).
+    do_publish_event(now=now, api=TICKET_API, event_type=event_type, subject=fresh,
                      resource=schemas_complaints.complaint_document(
-                         fresh, base=COMPLAINT_EVENT_BASE, full_numbers=False))
+                         fresh, base=COMPLAINT_EVENT_BASE, full_numbers=True))
 
 
 def _actor_may_work(actor: User, complaint: Complaint, what: str) -> None:

@@ -1,6 +1,11 @@
 """The records behind a figure: the clocks, survey answers, calls, counters or billing
 counts a figure was computed from, limited to the viewer's branch subtree.
 
+Every family goes through the selector that decides who sees those records on the
+pages that list them (SLA clocks, survey answers, hotline calls as contacts:
+``calls_visible_to``, counters and billing counts): a drill-down never shows a
+record its viewer could not open elsewhere.
+
 The selection repeats the figure's own rule (``compute``): requests finished in
 the period (stopped clocks), accepted survey answers received in it, calls that
 entered a queue in it, counters of its days, billing counts of its months; for
@@ -102,7 +107,7 @@ def records_behind(*, user: User, code: str, period: Period, scope: Scope | None
     elif definition.source == "hotline":
         applicable = operator_wide and not area
         records = calls_behind(start=start, end=end, statistic=definition.statistic,
-                               only_late=only_late)
+                               user=user, only_late=only_late)
         if not applicable:
             records = records.none()
     elif definition.source == "network":

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from telcodesk.core import money, phone
 from telcodesk.core.models import OrgUnit
 from telcodesk.core.roles import Role
-from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.selectors import may_see_full_numbers, shown
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ _PHONE_LIKE = re.compile(r"^\+?\d+$")
 
 
 def _sees_full(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and may_see_full_numbers(user)
+    return may_see_full_numbers(user)
 
 
 def _mask_identifier(value: str) -> str:
@@ -68,10 +68,11 @@ def identifier(value: str | None, user: Any) -> str:
 
 @register.filter
 def mask_text(text: str | None, user: Any) -> str:
-    """Free text (an audit summary) with mobile numbers masked unless ``user`` may see them."""
+    """Free text (an audit summary, an e-mail address, a note) with every subscriber
+    number masked unless ``user`` may see them (``core.selectors.shown``)."""
     if not text:
         return ""
-    return str(text) if _sees_full(user) else phone.mask_in_text(str(text))
+    return str(shown(user, str(text)))
 
 
 @register.filter
