@@ -161,8 +161,10 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 
-# Failed staff logins allowed per username and per client address within the window.
+# Password checks allowed per username within the window (then the username is locked),
+# and failed checks per client address (high: a whole outlet may share one address).
 TELCODESK_LOGIN_ATTEMPTS = int(os.environ.get("TELCODESK_LOGIN_ATTEMPTS", "5"))
+TELCODESK_LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("TELCODESK_LOGIN_ADDRESS_ATTEMPTS", "50"))
 TELCODESK_LOGIN_WINDOW_SECONDS = int(os.environ.get("TELCODESK_LOGIN_WINDOW_SECONDS", "900"))
 
 
