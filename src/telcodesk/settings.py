@@ -179,6 +179,12 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads it for its X-CSRFToken header
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTP Strict Transport Security: browsers use HTTPS only for this many seconds. Off (0)
+# by default because it is sticky; production served over HTTPS sets it (31536000 = a
+# year). Sent on HTTPS requests only.
+SECURE_HSTS_SECONDS = int(os.environ.get("TELCODESK_HSTS_SECONDS", "0"))
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("TELCODESK_HSTS_SECONDS must be 0 (off) or a number of seconds")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
