@@ -87,3 +87,18 @@ def test_forty_parallel_wrong_passwords_check_at_most_the_limit(cast, checks):
     assert statuses.count(429) >= 40 - LIMIT
     assert Client(REMOTE_ADDR="10.0.0.7").post(
         "/console/login/", {"username": "installer_xd", "password": PASSWORD}).status_code == 302
+
+
+def test_the_clock_forgets_counters_whose_window_has_passed(db, now, settings):
+    import datetime as dt
+
+    from telcodesk.core.scheduler import registered_jobs
+    from telcodesk.web.models import LoginCounter
+
+    ratelimit.claim_check(username="someone", address="10.0.0.9", now=now)
+    later = now + dt.timedelta(seconds=settings.TELCODESK_LOGIN_WINDOW_SECONDS)
+    ratelimit.claim_check(username="fresh", address="10.0.0.10", now=later)
+    job = next(j for j in registered_jobs() if j.name == "web.prune_login_counters")
+
+    assert job.run(later) == "2 login counter(s) pruned"
+    assert LoginCounter.objects.count() == 2  # the fresh username's and address's

@@ -96,6 +96,20 @@ def check_succeeded(*, username: str, address: str) -> None:
     _give_back(_address_key(address))
 
 
+def prune_login_counters(now: dt.datetime) -> str:
+    """Clock job: forget counters whose window has passed (a spray of made-up usernames
+    must not grow the table for ever)."""
+    deleted, _ = LoginCounter.objects.filter(window_start__lte=now - _window()).delete()
+    return f"{deleted} login counter(s) pruned"
+
+
+def register() -> None:
+    from telcodesk.core.scheduler import Job
+    from telcodesk.core.scheduler import register as register_job
+
+    register_job(Job("web.prune_login_counters", dt.timedelta(hours=1), prune_login_counters))
+
+
 def client_address(meta: dict[str, object]) -> str:
     """The client address as the server saw it (``REMOTE_ADDR``).
 
