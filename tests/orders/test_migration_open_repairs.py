@@ -25,7 +25,7 @@ def _migrate(targets) -> None:
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_duplicate_open_repairs_are_cancelled_keeping_the_oldest(now, home):
     first = services.do_report_fault(now=now, actor=None, channel="hotline",
                                      subscription=home.broadband, description="no signal")

@@ -20,6 +20,7 @@ from telcodesk.core.models import AuditEntry, Channel
 from telcodesk.core.services import do_issue_token
 from tests.web.conftest import PASSWORD
 
+LOGIN = "/console/login/"
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _GROUP = re.compile(r"\(\?P<\w+>[^)]*\)|\([^)]*\)")
 
@@ -119,11 +120,11 @@ def test_login_form_with_nul_is_refused_and_a_clean_one_works(cast):
     client = Client()
     audit = AuditEntry.objects.count()
 
-    assert_refused(client.post("/console/login/", {"username": "admin_ty\x00", "password": PASSWORD}),
-                   "/console/login/")
+    assert_refused(client.post(LOGIN, {"username": "admin_ty\x00", "password": PASSWORD}),
+                   LOGIN)
     assert AuditEntry.objects.count() == audit
 
-    response = client.post("/console/login/", {"username": cast.admin.username, "password": PASSWORD})
+    response = client.post(LOGIN, {"username": cast.admin.username, "password": PASSWORD})
     assert response.status_code == 302
 
 

@@ -77,7 +77,8 @@ def nul_byte_in(request: HttpRequest) -> str | None:
     if content_type in _FORM_TYPES:
         if _query_dict_has_nul(request.POST):
             return "body"
-        if any(NUL in (f.name or "") for f in request.FILES.values()):
+        if any(NUL in (upload.name or "") for name in request.FILES
+               for upload in request.FILES.getlist(name)):
             return "body"
         return None
     if content_type == "application/json" or content_type.endswith("+json"):
