@@ -137,3 +137,12 @@ def test_text_that_merely_mentions_percent_00_is_accepted(api_client):
 def test_a_nul_in_a_cookie_is_refused(staff_client):
     staff_client.cookies["django_language"] = "zh-hans\x00"
     assert_refused(staff_client.get("/console/"), "/console/")
+
+
+def test_binary_file_contents_are_not_text_and_pass(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("modem.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                               content_type="image/png")
+    response = staff_client.post("/console/", {"note": "光猫", "file": photo})
+    assert not refused(response, "/console/")
