@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "telcodesk.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "telcodesk.web.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,8 +161,10 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 
-# Failed staff logins allowed per username and per client address within the window.
+# Password checks allowed per username within the window (then the username is locked),
+# and failed checks per client address (high: a whole outlet may share one address).
 TELCODESK_LOGIN_ATTEMPTS = int(os.environ.get("TELCODESK_LOGIN_ATTEMPTS", "5"))
+TELCODESK_LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("TELCODESK_LOGIN_ADDRESS_ATTEMPTS", "50"))
 TELCODESK_LOGIN_WINDOW_SECONDS = int(os.environ.get("TELCODESK_LOGIN_WINDOW_SECONDS", "900"))
 
 
@@ -176,6 +179,12 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads it for its X-CSRFToken header
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTP Strict Transport Security: browsers use HTTPS only for this many seconds. Off (0)
+# by default because it is sticky; production served over HTTPS sets it (31536000 = a
+# year). Sent on HTTPS requests only.
+SECURE_HSTS_SECONDS = int(os.environ.get("TELCODESK_HSTS_SECONDS", "0"))
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("TELCODESK_HSTS_SECONDS must be 0 (off) or a number of seconds")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"

@@ -251,3 +251,37 @@ def test_events_go_to_trouble_ticket_listeners(now, home, people, client_for):
     resource = event.payload["event"]["troubleTicket"]
     assert resource["id"] == response.json()["id"]
     assert resource["ticketType"] == "complaint"
+
+
+def _complaint_footprint() -> dict[str, int]:
+    from telcodesk.core.models import AuditEntry
+    from telcodesk.notify.models import OutboxMessage
+    from telcodesk.sla.models import SlaClock
+
+    return {"complaints": Complaint.objects.count(), "clocks": SlaClock.objects.count(),
+            "sms": OutboxMessage.objects.count(),
+            "audit": AuditEntry.objects.exclude(action__startswith="token.").count()}
+
+
+def test_a_complaint_whose_last_note_is_refused_is_not_registered(home, people, client_for):
+    client = client_for(people.handler)
+    before = _complaint_footprint()
+
+    error(post(client, body(home.customer.code, note=[{"text": "客户情绪激动"}, {"text": " "}])),
+          400)
+
+    assert _complaint_footprint() == before
+    assert post(client, body(home.customer.code)).status_code == 201
+
+
+def test_a_patch_refused_at_its_status_move_adds_no_note(now, home, people, client_for):
+    complaint = receive(now, people.handler, customer=home.customer)
+    before = _complaint_footprint()
+    notes = complaint.events.count()
+
+    error(patch(client_for(people.handler), complaint.code,
+                {"note": [{"text": "已联系客户"}], "status": "resolved"}), 400)  # no reply text
+
+    assert _complaint_footprint() == before and complaint.events.count() == notes
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.OPEN

@@ -254,6 +254,20 @@ def test_new_skill_group(people):
     assert taken.status_code == 400 and "is taken" in taken.content.decode()
 
 
+def test_a_new_inactive_skill_group_is_one_change(people):
+    """Created inactive in one step: one audit entry, never an active group in between."""
+    from telcodesk.core.models import AuditEntry
+
+    client = login(people.admin)
+    response = client.post("/console/hotline/skill-groups/new/", {
+        "code": "night", "name_zh": "夜间", "name_en": "Night", "service_level_seconds": "30"})
+
+    assert response.status_code == 302
+    assert not SkillGroup.objects.get(code="night").active
+    entries = AuditEntry.objects.filter(target_id="night")
+    assert [(e.action, e.details["active"]) for e in entries] == [("skill_group_created", False)]
+
+
 def test_unknown_queues_are_listed_then_mapped(people, august):
     client = login(people.admin)
     html = client.get("/console/hotline/queues/").content.decode()

@@ -152,14 +152,26 @@ def test_failures_for_a_username_block_even_the_right_password(client, cast, set
     assert client.get("/console/").status_code == 200
 
 
-def test_failures_from_an_address_block_other_usernames(client, cast, settings, frozen):
-    settings.TELCODESK_LOGIN_ATTEMPTS = 3
+def test_failures_from_an_address_throttle_it(client, cast, settings, frozen):
+    settings.TELCODESK_LOGIN_ADDRESS_ATTEMPTS = 3
     for name in ["guess1", "guess2", "guess3"]:
         login(client, name, "wrong", REMOTE_ADDR="10.0.0.7")
 
     assert login(client, "clerk_xd", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 429
     # Someone at another address is not affected.
     assert login(client, "clerk_xd", PASSWORD, REMOTE_ADDR="10.0.0.8").status_code == 302
+
+
+def test_a_locked_colleague_does_not_lock_out_the_rest_of_the_outlet(client, cast, settings,
+                                                                      frozen):
+    """One outlet, one NAT address: the clerk mistypes until locked; the installer signs in."""
+    settings.TELCODESK_LOGIN_ATTEMPTS = 5
+    for _ in range(6):
+        login(client, "clerk_xd", "wrong", REMOTE_ADDR="10.0.0.7")
+    assert login(client, "clerk_xd", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 429
+
+    assert login(client, "installer_xd", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 302
+    assert client.get("/console/").status_code == 200
 
 
 def test_sign_out_needs_post(client, cast):

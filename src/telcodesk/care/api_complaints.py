@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -29,7 +28,7 @@ from ninja import Router
 
 from telcodesk.care import schemas_complaints as schemas
 from telcodesk.care.errors import CareError, CareErrorCode
-from telcodesk.care.models import Complaint, ComplaintCategory, ComplaintChannel, ComplaintState
+from telcodesk.care.models import Complaint, ComplaintCategory, ComplaintChannel
 from telcodesk.care.selectors.complaints import (
     complaint_for,
     complaints_visible_to,
@@ -200,42 +199,11 @@ def create_complaint(request: HttpRequest) -> HttpResponse:
     description = body.description.strip()
     summary = (body.name or "").strip() or (description.splitlines()[0] if description else "")
     details = description if description != summary else ""
-    now = clock.now()
-    with transaction.atomic():
-        complaint = services.do_receive_complaint(
-            now=now, actor=user, channel=channel, summary=summary, details=details,
-            received_at=body.creation_date, regulator_reference=body.external_id or "",
-            audit_channel=Channel.API, **found)
-        for note in body.note or []:
-            services.do_add_complaint_note(now=now, actor=user, complaint=complaint,
-                                           text=note.text, audit_channel=Channel.API)
+    complaint = services.do_open_complaint(
+        now=clock.now(), actor=user, channel=channel, summary=summary, details=details,
+        received_at=body.creation_date, regulator_reference=body.external_id or "",
+        notes=[n.text for n in body.note or []], audit_channel=Channel.API, **found)
     return tmf.created_response(_document(request, complaint_for(user, complaint.code)))
-
-
-def _move(user: User, complaint: Complaint, status: str, reason: str,
-          now: Any) -> None:
-    current = schemas.STATUS_OF_STATE[ComplaintState(complaint.state)]
-    if status == current:
-        return
-    if status == "resolved":
-        if not reason:
-            raise _body_error("statusChangeReason: the reply to the complainant is required "
-                              "to resolve a complaint")
-        services.do_reply_complaint(now=now, actor=user, complaint=complaint,
-                                    reply_text=reason, audit_channel=Channel.API)
-    elif status == "closed":
-        services.do_close_complaint(now=now, actor=user, complaint=complaint,
-                                    audit_channel=Channel.API)
-    elif status == "inProgress" and complaint.state == ComplaintState.OPEN:
-        if not reason:
-            raise _body_error("statusChangeReason: say what is being done")
-        services.do_add_complaint_note(now=now, actor=user, complaint=complaint, text=reason,
-                                       audit_channel=Channel.API)
-    else:
-        raise CareError(CareErrorCode.ILLEGAL_STATE,
-                        f"a complaint cannot move from {current} to {status}: reply "
-                        "(resolved, with the reply as statusChangeReason), then close; a "
-                        "dissatisfied survey answer reopens it")
 
 
 @router.patch(
@@ -256,13 +224,9 @@ def patch_complaint(request: HttpRequest, id: str) -> HttpResponse:
         raise _body_error("status: cannot be removed")
     known = {str(pk) for pk in complaint.events.values_list("pk", flat=True)}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known]
-    now = clock.now()
-    with transaction.atomic():  # the whole patch applies, or nothing does
-        for note in new_notes:
-            services.do_add_complaint_note(now=now, actor=user, complaint=complaint,
-                                           text=note.text, audit_channel=Channel.API)
-        if body.status is not None:
-            _move(user, complaint, body.status, (body.status_change_reason or "").strip(), now)
+    services.do_patch_complaint(
+        now=clock.now(), actor=user, complaint=complaint, notes=[n.text for n in new_notes],
+        status=body.status, reason=body.status_change_reason or "", audit_channel=Channel.API)
     return tmf.json_response(_document(request, complaint_for(user, id)))
 
 

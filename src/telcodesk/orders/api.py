@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -52,7 +51,6 @@ from telcodesk.orders.selectors import (
     work_order_for,
     work_orders_visible_to,
 )
-from telcodesk.orders.state_machines import check_order_transition, check_ticket_transition
 
 TICKET_BASE_PATH = schemas.TICKET_BASE_PATH
 ORDER_BASE_PATH = schemas.ORDER_BASE_PATH
@@ -201,18 +199,11 @@ def create_ticket(request: HttpRequest) -> HttpResponse:
             raise _body_error(f"relatedParty: line {phone.mask(line.number)} belongs to "
                               "another customer")
     channel = _request_channel(body.channel.id if body.channel else None, OrderChannel.API)
-    now = clock.now()
-    work_order = services.do_report_fault(
-        now=now, actor=user, channel=channel, subscription=line,
+    work_order = services.do_open_trouble_ticket(
+        now=clock.now(), actor=user, channel=channel, subscription=line,
         description=body.description, severity=body.severity, name=body.name or "",
-        external_id=body.external_id or "")
-    for note in body.note or []:
-        services.do_add_note(now=now, work_order=work_order, text=note.text, actor=user,
-                             channel=Channel.API)
-    if body.priority is not None:
-        services.do_update_work_order(now=now, work_order=work_order,
-                                      changes={"priority": body.priority}, actor=user,
-                                      channel=Channel.API)
+        external_id=body.external_id or "", notes=[n.text for n in body.note or []],
+        priority=body.priority, audit_channel=Channel.API)
     work_order = work_order_for(user, work_order.code)
     return tmf.created_response(_ticket(request, work_order))
 
@@ -233,7 +224,6 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
     for attribute in ("description", "severity", "status"):
         if attribute in patch and patch[attribute] is None:
             raise _body_error(f"{attribute}: cannot be removed")
-    now = clock.now()
     changes: dict[str, Any] = {}
     for attribute, key in (("name", "name"), ("description", "description"),
                            ("severity", "severity"), ("priority", "priority"),
@@ -246,22 +236,10 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
         changes["severity"] = body.severity  # as validated: "Major" is major
     known_notes = {str(e.pk) for e in work_order.events.all()}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known_notes]
-    # Checked before anything is written: the whole patch applies or nothing does.
-    if body.status is not None and body.status != work_order.status:
-        check_ticket_transition(work_order.status, body.status,
-                                body.status_change_reason or "")
-    with transaction.atomic():
-        if changes:
-            work_order = services.do_update_work_order(now=now, work_order=work_order,
-                                                       changes=changes, actor=user,
-                                                       channel=Channel.API)
-        for note in new_notes:
-            services.do_add_note(now=now, work_order=work_order, text=note.text, actor=user,
-                                 channel=Channel.API)
-        if body.status is not None and body.status != work_order.status:
-            services.do_change_work_order_status(
-                now=now, work_order=work_order, status=body.status,
-                reason=body.status_change_reason or "", actor=user, channel=Channel.API)
+    services.do_patch_trouble_ticket(
+        now=clock.now(), work_order=work_order, changes=changes,
+        notes=[n.text for n in new_notes], status=body.status,
+        reason=body.status_change_reason or "", actor=user, channel=Channel.API)
     return tmf.json_response(_ticket(request, work_order_for(user, id)))
 
 
@@ -430,19 +408,10 @@ def patch_order(request: HttpRequest, id: str) -> HttpResponse:
         changes["description"] = body.description or ""
     if "requestedCompletionDate" in patch:
         changes["requested_completion"] = body.requested_completion_date
-    reason = " ".join(n.text for n in body.note or []).strip()
-    now = clock.now()
-    if body.state is not None and body.state != order.state and \
-            body.state != OrderState.COMPLETED:
-        check_order_transition(order.state, body.state, reason)
-    with transaction.atomic():
-        if changes:
-            order = services.do_update_order(now=now, order=order, changes=changes,
-                                             actor=user, channel=Channel.API)
-        if body.state is not None and body.state != order.state:
-            order = services.do_change_order_state(now=now, order=order, state=body.state,
-                                                   reason=reason, actor=user,
-                                                   channel=Channel.API)
+    services.do_patch_product_order(
+        now=clock.now(), order=order, changes=changes, state=body.state,
+        reason=" ".join(n.text for n in body.note or []).strip(), actor=user,
+        channel=Channel.API)
     return tmf.json_response(_order(request, order_for(user, id)))
 
 

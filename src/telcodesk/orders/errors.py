@@ -43,3 +43,16 @@ class RecordNotFound(OrdersError, Http404):
 
     def __init__(self, what: str, code: str) -> None:
         super().__init__(OrdersErrorCode.NOT_FOUND, f"no {what} {code!r}")
+
+
+class OpenRepairExists(OrdersError):
+    """The line already has a repair being worked on: one open repair per line.
+
+    TMF621 answers 409 with the open ticket's number (``existing``), so the
+    caller adds a note there instead of opening a second ticket.
+    """
+
+    def __init__(self, existing: str) -> None:
+        super().__init__(OrdersErrorCode.CONFLICT,
+                         f"a fault on this line is already being repaired: {existing}")
+        self.existing = existing

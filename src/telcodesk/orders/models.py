@@ -260,6 +260,11 @@ class TicketStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+# The statuses of a repair still being worked on (``state_machines.TICKET_OPEN``).
+OPEN_REPAIR_STATUSES = (TicketStatus.ACKNOWLEDGED, TicketStatus.IN_PROGRESS,
+                        TicketStatus.PENDING, TicketStatus.HELD)
+
+
 class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
     MAJOR = "major", _("Major")
@@ -327,6 +332,14 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "org_unit"], name="wo_status_unit_idx"),
             models.Index(fields=["subscription", "kind", "resolved_at"], name="wo_sub_idx"),
             models.Index(fields=["technician", "status"], name="wo_technician_idx"),
+        ]
+        constraints = [
+            # One open repair per line, held by the database even under concurrent reports.
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=models.Q(kind=WorkOrderKind.REPAIR,
+                                   status__in=OPEN_REPAIR_STATUSES),
+                name="wo_one_open_repair_per_line"),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from telcodesk.core import phone
@@ -35,7 +35,7 @@ from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
 from telcodesk.orders import schemas
 from telcodesk.orders.checklists import checklist_for
-from telcodesk.orders.errors import OrdersError, OrdersErrorCode
+from telcodesk.orders.errors import OpenRepairExists, OrdersError, OrdersErrorCode
 from telcodesk.orders.models import (
     CANCELLATION_CODE_PREFIX,
     CODE_DIGITS,
@@ -860,21 +860,98 @@ def do_report_fault(
         raise _invalid(f"line {phone.mask(subscription.number)} has ended")
     if appointment_start and appointment_end and appointment_end <= appointment_start:
         raise _invalid("the appointment must end after it starts")
-    open_repair = WorkOrder.objects.filter(subscription=subscription,
-                                           kind=WorkOrderKind.REPAIR,
-                                           status__in=TICKET_OPEN).first()
-    if open_repair is not None:
-        raise OrdersError(OrdersErrorCode.CONFLICT,
-                          f"a fault on this line is already being repaired: {open_repair.code}")
+    _refuse_second_open_repair(subscription)
     previous = last_repair(subscription)
     repeat_of = (previous if previous is not None and previous.resolved_at is not None
                  and now - previous.resolved_at <= REPEAT_WINDOW else None)
-    return _create_work_order(
-        now=now, actor=actor, kind=WorkOrderKind.REPAIR, subscription=subscription,
-        customer=subscription.customer, channel=channel,
-        audit_channel=AUDIT_CHANNEL[OrderChannel(channel)], description=description[:4000],
-        severity=severity, name=name, external_id=external_id, repeat_of=repeat_of,
-        appointment_start=appointment_start, appointment_end=appointment_end)
+    try:
+        # A savepoint: a concurrent report that won the race trips the database's
+        # one-open-repair constraint here, and the loser gets the same answer as above.
+        with transaction.atomic():
+            return _create_work_order(
+                now=now, actor=actor, kind=WorkOrderKind.REPAIR, subscription=subscription,
+                customer=subscription.customer, channel=channel,
+                audit_channel=AUDIT_CHANNEL[OrderChannel(channel)],
+                description=description[:4000], severity=severity, name=name,
+                external_id=external_id, repeat_of=repeat_of,
+                appointment_start=appointment_start, appointment_end=appointment_end)
+    except IntegrityError:
+        _refuse_second_open_repair(subscription)
+        raise
+
+
+def _refuse_second_open_repair(subscription: Subscription) -> None:
+    open_repair = (WorkOrder.objects.filter(subscription=subscription,
+                                            kind=WorkOrderKind.REPAIR,
+                                            status__in=TICKET_OPEN)
+                   .order_by("created_at", "id").first())
+    if open_repair is not None:
+        raise OpenRepairExists(open_repair.code)
+
+
+@transaction.atomic
+def do_open_trouble_ticket(
+    *,
+    now: dt.datetime,
+    actor: User | None,
+    channel: str,
+    subscription: Subscription,
+    description: str,
+    severity: str = Severity.MINOR,
+    name: str = "",
+    external_id: str = "",
+    notes: Sequence[str] = (),
+    priority: Any = None,
+    audit_channel: str = Channel.API,
+) -> WorkOrder:
+    """A TMF621 ``POST troubleTicket``: the fault report, its notes and its priority.
+
+    One transaction: if a note or the priority is refused, no ticket, SMS,
+    event or audit entry is left behind.
+    """
+    work_order = do_report_fault(now=now, actor=actor, channel=channel,
+                                 subscription=subscription, description=description,
+                                 severity=severity, name=name, external_id=external_id)
+    for text in notes:
+        do_add_note(now=now, work_order=work_order, text=text, actor=actor,
+                    channel=audit_channel)
+    if priority is not None:
+        work_order = do_update_work_order(now=now, work_order=work_order,
+                                          changes={"priority": priority}, actor=actor,
+                                          channel=audit_channel)
+    return work_order
+
+
+@transaction.atomic
+def do_patch_trouble_ticket(
+    *,
+    now: dt.datetime,
+    work_order: WorkOrder,
+    changes: dict[str, Any],
+    notes: Sequence[str] = (),
+    status: str | None = None,
+    reason: str = "",
+    actor: User | None,
+    channel: str,
+) -> WorkOrder:
+    """A TMF621 ``PATCH troubleTicket``: attributes, new notes and a status move.
+
+    One transaction: the whole patch applies or nothing does (a refused status
+    move leaves the attributes and notes unchanged).
+    """
+    work_order = _locked_work_order(work_order)
+    if status is not None and status != work_order.status:
+        check_ticket_transition(work_order.status, status, reason)
+    if changes:
+        work_order = do_update_work_order(now=now, work_order=work_order, changes=changes,
+                                          actor=actor, channel=channel)
+    for text in notes:
+        do_add_note(now=now, work_order=work_order, text=text, actor=actor, channel=channel)
+    if status is not None and status != work_order.status:
+        work_order = do_change_work_order_status(now=now, work_order=work_order,
+                                                 status=status, reason=reason, actor=actor,
+                                                 channel=channel)
+    return work_order
 
 
 def _pause_reason(reason: str) -> tuple[str, str]:
@@ -1329,4 +1406,21 @@ def do_update_order(*, now: dt.datetime, order: CustomerOrder, changes: dict[str
     _audit_order(now=now, actor=actor, channel=channel, action="order.update", order=order,
                  summary=", ".join(sorted(changed)))
     _publish_order(now, order, "ProductOrderAttributeValueChangeEvent")
+    return order
+
+
+@transaction.atomic
+def do_patch_product_order(*, now: dt.datetime, order: CustomerOrder, changes: dict[str, Any],
+                           state: str | None = None, reason: str = "", actor: User | None,
+                           channel: str) -> CustomerOrder:
+    """A TMF622 ``PATCH productOrder``: attributes and a state move, all or nothing."""
+    order = _locked_order(order)
+    if state is not None and state != order.state and state != OrderState.COMPLETED:
+        check_order_transition(order.state, state, reason)
+    if changes:
+        order = do_update_order(now=now, order=order, changes=changes, actor=actor,
+                                channel=channel)
+    if state is not None and state != order.state:
+        order = do_change_order_state(now=now, order=order, state=state, reason=reason,
+                                      actor=actor, channel=channel)
     return order

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
+from telcodesk.orders.models import OPEN_REPAIR_STATUSES
 from telcodesk.orders.models import OrderState as O
 from telcodesk.orders.models import TicketStatus as T
 
@@ -65,7 +66,7 @@ TICKET_TRANSITIONS: Mapping[str, frozenset[str]] = {
 TICKET_FINAL = frozenset(s for s, targets in TICKET_TRANSITIONS.items() if not targets)
 # Statuses in which the SLA clock is paused (the reason says whether it is excluded).
 TICKET_PAUSED = frozenset({T.PENDING, T.HELD})
-TICKET_OPEN = frozenset({T.ACKNOWLEDGED, T.IN_PROGRESS, T.PENDING, T.HELD})
+TICKET_OPEN = frozenset(OPEN_REPAIR_STATUSES)
 TICKET_REASON_REQUIRED = frozenset({T.PENDING, T.HELD, T.REJECTED, T.CANCELLED})
 
 

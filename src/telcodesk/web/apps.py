@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "telcodesk.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from telcodesk.web import ratelimit
+
+        ratelimit.register()

@@ -1,17 +1,26 @@
-"""Login rate limiting, kept in Django's cache.
+"""Login rate limiting: password checks counted atomically in the database.
 
-Failures are counted per username and per client address over a sliding window
-(``TELCODESK_LOGIN_WINDOW_SECONDS``). Once either has reached
-``TELCODESK_LOGIN_ATTEMPTS`` failures, every further attempt is refused, even one
-with the right password, until the oldest counted failure leaves the window.
+Every sign-in attempt first *claims* a check, for its username and for its
+client address, with a conditional ``UPDATE … SET count = count + 1 WHERE count <
+limit``: the database hands out at most ``limit`` claims per window, however
+many requests arrive at once. Only an attempt holding both claims has its
+password checked.
 
-The instants come from the caller (``core.clock.now()`` at the view), so tests
-move time by passing another instant instead of sleeping. The cache entries
-expire on their own one window after the last failure.
+- **Username**: ``TELCODESK_LOGIN_ATTEMPTS`` (5) checks per window
+  (``TELCODESK_LOGIN_WINDOW_SECONDS``, counted from the first claim of the
+  window); then the username is locked — even the right password is refused —
+  until the window ends. A successful sign-in clears the username's count.
+- **Address**: ``TELCODESK_LOGIN_ADDRESS_ATTEMPTS`` (50) failed checks per
+  window. A whole outlet behind one NAT shares an address, so the limit is far
+  above one user's: a colleague's typos do not lock anyone else out, while a
+  script spraying passwords over many usernames is throttled. A successful
+  sign-in gives its address claim back.
 
-With the file-based cache of the embedded setup, two simultaneous failures may
-both be counted as one; with Redis (``TELCODESK_REDIS_URL``) the window is shared
-by every web process.
+Django's ``django-axes`` was considered: it reads the failure count before the
+password check and writes it after, so parallel guesses all pass the check
+(the defect this module fixes); the claim-first counter is kept here.
+
+The instants come from the caller (``core.clock.now()`` at the view).
 """
 
 from __future__ import annotations
@@ -20,58 +29,85 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
-_PREFIX = "telcodesk:login-fail"
+from telcodesk.web.models import LoginCounter
 
 
 def _window() -> dt.timedelta:
     return dt.timedelta(seconds=settings.TELCODESK_LOGIN_WINDOW_SECONDS)
 
 
-def _keys(username: str, address: str) -> list[str]:
-    keys = []
-    if username:
-        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
-        keys.append(f"{_PREFIX}:user:{digest}")
-    if address:
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        keys.append(f"{_PREFIX}:addr:{digest}")
-    return keys
+def _user_key(username: str) -> str:
+    return "user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
 
 
-def _recent(key: str, now: dt.datetime) -> list[float]:
-    start = (now - _window()).timestamp()
-    stamps = cache.get(key) or []
-    return [s for s in stamps if start < s <= now.timestamp()]
+def _address_key(address: str) -> str:
+    return "addr:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def blocked_until(*, username: str, address: str, now: dt.datetime) -> dt.datetime | None:
-    """When further attempts for this username or address are allowed again, or None."""
-    limit = settings.TELCODESK_LOGIN_ATTEMPTS
+def _claim(key: str, limit: int, now: dt.datetime) -> dt.datetime | None:
+    """Claim one check for ``key``: None if granted, else when claims are possible again."""
+    counters = LoginCounter.objects.filter(key=key)
+    # A window that has passed starts afresh (a conditional update: one request does it).
+    counters.filter(window_start__lte=now - _window()).update(count=0, window_start=now)
+    if counters.filter(count__lt=limit).update(count=F("count") + 1) == 1:
+        return None
+    if limit > 0 and not counters.exists():
+        try:
+            with transaction.atomic():
+                LoginCounter.objects.create(key=key, count=1, window_start=now)
+            return None
+        except IntegrityError:  # created by a parallel request: claim again
+            return _claim(key, limit, now)
+    counter = counters.first()
+    return (counter.window_start if counter else now) + _window()
+
+
+def _give_back(key: str) -> None:
+    LoginCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
+
+
+def claim_check(*, username: str, address: str, now: dt.datetime) -> dt.datetime | None:
+    """Claim the right to check one password for ``username`` from ``address``.
+
+    None: go ahead (the claim counts as a failure until ``check_succeeded``).
+    An instant: refused, nothing is checked; attempts are possible again then.
+    """
+    claimed: list[str] = []
     until: dt.datetime | None = None
-    for key in _keys(username, address):
-        stamps = _recent(key, now)
-        if len(stamps) >= limit:
-            # The attempt is allowed again once enough failures have left the window.
-            freed = dt.datetime.fromtimestamp(stamps[-limit], tz=dt.UTC) + _window()
-            until = freed if until is None else max(until, freed)
+    for key, limit in ((_user_key(username), settings.TELCODESK_LOGIN_ATTEMPTS),
+                       (_address_key(address), settings.TELCODESK_LOGIN_ADDRESS_ATTEMPTS)):
+        refused = _claim(key, limit, now)
+        if refused is None:
+            claimed.append(key)
+        else:
+            until = refused if until is None else max(until, refused)
+    if until is not None:
+        for key in claimed:
+            _give_back(key)
     return until
 
 
-def record_failure(*, username: str, address: str, now: dt.datetime) -> None:
-    timeout = settings.TELCODESK_LOGIN_WINDOW_SECONDS
-    for key in _keys(username, address):
-        stamps = _recent(key, now)
-        stamps.append(now.timestamp())
-        # Keep no more than the limit needs, so a flood cannot grow the entry.
-        cache.set(key, stamps[-settings.TELCODESK_LOGIN_ATTEMPTS:], timeout=timeout)
+def check_succeeded(*, username: str, address: str) -> None:
+    """The password was right: forget the username's failures, return the address claim."""
+    LoginCounter.objects.filter(key=_user_key(username)).delete()
+    _give_back(_address_key(address))
 
 
-def clear_username(username: str) -> None:
-    """Forget a username's failures after it signed in (its address keeps its count)."""
-    for key in _keys(username, ""):
-        cache.delete(key)
+def prune_login_counters(now: dt.datetime) -> str:
+    """Clock job: forget counters whose window has passed (a spray of made-up usernames
+    must not grow the table for ever)."""
+    deleted, _ = LoginCounter.objects.filter(window_start__lte=now - _window()).delete()
+    return f"{deleted} login counter(s) pruned"
+
+
+def register() -> None:
+    from telcodesk.core.scheduler import Job
+    from telcodesk.core.scheduler import register as register_job
+
+    register_job(Job("web.prune_login_counters", dt.timedelta(hours=1), prune_login_counters))
 
 
 def client_address(meta: dict[str, object]) -> str:

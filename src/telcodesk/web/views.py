@@ -77,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         now = clock.now()
         username = (request.POST.get("username") or "").strip()[:150]
         address = ratelimit.client_address(request.META)
-        until = ratelimit.blocked_until(username=username, address=address, now=now)
+        until = ratelimit.claim_check(username=username, address=address, now=now)
         if until is not None:
             minutes = max(1, math.ceil((until - now).total_seconds() / 60))
             blocked_message = ngettext(
@@ -96,11 +96,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 user = form.get_user()
                 auth_login(request, user)
-                ratelimit.clear_username(username)
+                ratelimit.check_succeeded(username=username, address=address)
                 _audit_login(request=request, action="login.success", username=username,
                              actor=user, address=address)
                 return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-            ratelimit.record_failure(username=username, address=address, now=now)
             _audit_login(request=request, action="login.failure", username=username,
                          actor=None, address=address)
     else:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -45,6 +46,7 @@ from telcodesk.care.models import (
     ComplaintState,
     HotlineCall,
 )
+from telcodesk.care.schemas_complaints import STATUS_OF_STATE
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.core import phone
 from telcodesk.core.clock import local
@@ -689,6 +691,63 @@ def do_record_regulator_appeal(*, now: dt.datetime, actor: User, complaint: Comp
            complaint=locked, summary=reference)
     publish(now, locked, "TroubleTicketAttributeValueChangeEvent")
     return _sync(complaint, locked)
+
+
+# --- TMF621 complaint requests (one transaction each) ----------------------------------------
+
+
+@transaction.atomic
+def do_open_complaint(*, now: dt.datetime, actor: User, notes: Sequence[str] = (),
+                      audit_channel: str = Channel.API, **intake: Any) -> Complaint:
+    """A ``POST complaint``: intake (``do_receive_complaint``) and its notes.
+
+    One transaction: a refused note leaves no complaint, SMS, clock or audit entry.
+    """
+    complaint = do_receive_complaint(now=now, actor=actor, audit_channel=audit_channel,
+                                     **intake)
+    for text in notes:
+        do_add_complaint_note(now=now, actor=actor, complaint=complaint, text=text,
+                              audit_channel=audit_channel)
+    return complaint
+
+
+@transaction.atomic
+def do_patch_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
+                       notes: Sequence[str] = (), status: str | None = None,
+                       reason: str = "", audit_channel: str = Channel.API) -> Complaint:
+    """A ``PATCH complaint``: new notes, then a TMF status move; all or nothing.
+
+    ``resolved`` replies (``reason`` is the reply), ``closed`` closes, ``inProgress``
+    of a received complaint records ``reason`` as a note.
+    """
+    reason = (reason or "").strip()
+    for text in notes:
+        do_add_complaint_note(now=now, actor=actor, complaint=complaint, text=text,
+                              audit_channel=audit_channel)
+    if status is None:
+        return complaint
+    current = _locked(complaint)
+    if status == STATUS_OF_STATE[ComplaintState(current.state)]:
+        return _sync(complaint, current)
+    if status == "resolved":
+        if not reason:
+            raise _invalid("statusChangeReason: the reply to the complainant is required "
+                           "to resolve a complaint")
+        return do_reply_complaint(now=now, actor=actor, complaint=complaint,
+                                  reply_text=reason, audit_channel=audit_channel)
+    if status == "closed":
+        return do_close_complaint(now=now, actor=actor, complaint=complaint,
+                                  audit_channel=audit_channel)
+    if status == "inProgress" and current.state == ComplaintState.OPEN:
+        if not reason:
+            raise _invalid("statusChangeReason: say what is being done")
+        do_add_complaint_note(now=now, actor=actor, complaint=complaint, text=reason,
+                              audit_channel=audit_channel)
+        return complaint
+    raise CareError(CareErrorCode.ILLEGAL_STATE,
+                    f"a complaint cannot move from {STATUS_OF_STATE[ComplaintState(current.state)]}"
+                    f" to {status}: reply (resolved, with the reply as statusChangeReason), "
+                    "then close; a dissatisfied survey answer reopens it")
 
 
 # --- wiring ---------------------------------------------------------------------------------

@@ -95,9 +95,11 @@ def do_create_skill_group(
     name_en: str,
     service_level_seconds: int = 15,
     position: int | None = None,
+    active: bool = True,
     channel: str = Channel.CONSOLE,
 ) -> SkillGroup:
-    """Add a skill group (active). ``code`` is lower-case letters, digits, ``-`` and ``_``."""
+    """Add a skill group, active unless said otherwise. ``code`` is lower-case letters,
+    digits, ``-`` and ``_``."""
     _check_actor(actor)
     code = (code or "").strip()
     if not CODE_PATTERN.match(code):
@@ -112,12 +114,14 @@ def do_create_skill_group(
     group = SkillGroup.objects.create(
         code=code, name_zh=_clean_name("Chinese name", name_zh, 60),
         name_en=_clean_name("English name", name_en, 80),
-        service_level_seconds=_clean_threshold(service_level_seconds), position=position)
+        service_level_seconds=_clean_threshold(service_level_seconds), position=position,
+        active=active)
     do_audit(now=now, actor=actor, channel=channel, action="skill_group_created",
              target_type="care.SkillGroup", target_id=group.code,
              summary=f"skill group {group.code} created ({group.service_level_seconds} s)",
              details={"name_zh": group.name_zh, "name_en": group.name_en,
-                      "service_level_seconds": group.service_level_seconds})
+                      "service_level_seconds": group.service_level_seconds,
+                      "active": group.active})
     return group
 
 

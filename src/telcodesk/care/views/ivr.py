@@ -124,9 +124,8 @@ def skill_group_new(request: HttpRequest) -> HttpResponse:
             group = do_create_skill_group(
                 now=clock.now(), actor=user, code=data["code"], name_zh=data["name_zh"],
                 name_en=data["name_en"], service_level_seconds=data["service_level_seconds"],
-                position=data.get("position"), channel=Channel.CONSOLE)
-            if not data.get("active"):
-                do_update_skill_group(now=clock.now(), actor=user, group=group, active=False)
+                position=data.get("position"), active=bool(data.get("active")),
+                channel=Channel.CONSOLE)
         except CareError as exc:
             form.add_error(None, exc.message)
         else:

@@ -1,0 +1,53 @@
+"""The migration adding one-open-repair-per-line copes with lines that already had several."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from telcodesk.core.models import AuditEntry
+from telcodesk.orders import services
+from telcodesk.orders.models import TicketStatus, WorkOrder
+from tests.orders import orders_support
+
+fast_password_hashing = orders_support.fast_password_hashing
+home = orders_support.home
+shop = orders_support.shop
+
+BEFORE = [("orders", "0001_initial")]
+AFTER = [("orders", "0002_one_open_repair_per_line")]
+
+
+def _migrate(targets) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_duplicate_open_repairs_are_cancelled_keeping_the_oldest(now, home):
+    first = services.do_report_fault(now=now, actor=None, channel="hotline",
+                                     subscription=home.broadband, description="no signal")
+    services.do_change_work_order_status(now=now, work_order=first, status="resolved",
+                                         actor=None, channel="system")
+    second = services.do_report_fault(now=now, actor=None, channel="api",
+                                      subscription=home.broadband, description="no signal")
+    other_line = services.do_report_fault(now=now, actor=None, channel="api",
+                                          subscription=home.mobile, description="no calls")
+    try:
+        _migrate(BEFORE)
+        # What concurrent reports left behind before the rule: two open repairs on one line.
+        WorkOrder.objects.filter(pk=first.pk).update(status=TicketStatus.IN_PROGRESS)
+
+        _migrate(AFTER)
+    finally:
+        _migrate(AFTER)
+
+    statuses = dict(WorkOrder.objects.values_list("code", "status"))
+    assert statuses == {first.code: "inProgress", second.code: "cancelled",
+                        other_line.code: "acknowledged"}
+    second.refresh_from_db()
+    assert first.code in second.status_reason
+    assert second.sla_clock.state == "cancelled"
+    assert AuditEntry.objects.filter(target_id=second.code, action="work_order.status").exists()
