@@ -12,13 +12,18 @@ request at a time. This module keeps:
   ``enquire_link``, sends our own when the link is idle, and reads responses,
   delivery receipts and subscriber replies as they arrive;
 - a window of at most ``window`` outstanding ``submit_sm`` and a token bucket of
-  ``rate`` submits per second (monotonic clock);
+  at most ``rate`` submits per second (monotonic clock) that slows down when the
+  SMS centre throttles and recovers as it accepts (``_RateControl``);
+- results handed to the caller as they are decided (``on_results``), before the
+  next submit, so a crash repeats at most one window;
 - concatenation by UDH (default) or ``sar_*`` parameters (``concat=sar``);
-- a vendor-specific optional parameter carrying the outbox dedupe key on every
-  segment (tag ``0x1401`` by default; SMS centres ignore unknown tags), so a
-  repeat after a crash can be recognised downstream;
-- the mapping of answers to ``SubmitResult``: throttling and a lost link are
-  RETRY, never a loss; a refused destination is FAILED with the status name;
+- a vendor-specific optional parameter carrying an opaque digest of the outbox
+  dedupe key (``OutgoingSms.wire_key``) on every segment (tag ``0x1401`` by
+  default; SMS centres ignore unknown tags), so a repeat after a crash can be
+  recognised downstream without the key's customer numbers leaving us;
+- the mapping of answers to ``SubmitResult``: a throttled segment is sent
+  again within the batch and never costs an attempt; a lost link is RETRY, never
+  a loss; a refused destination is FAILED with the status name;
 - reconnection with capped exponential backoff on the next ``submit_batch``.
 
 A message is SUBMITTED only when every segment has an SMS-centre id. Segments
@@ -70,6 +75,7 @@ from telcodesk.notify.transports.base import (
     InboundSms,
     OutgoingSms,
     ReceiptState,
+    ResultSink,
     SubmitResult,
     SubmitStatus,
 )
@@ -288,7 +294,8 @@ _OPTIONS = {
     "enquire_link": "seconds of idle link before an enquire_link",
     "timeout": "seconds to wait for a response",
     "reconnect_max": "longest wait between reconnection attempts, seconds",
-    "throttle_pause": "seconds to hold back after the SMS centre throttles",
+    "throttle_pause": "seconds to hold back after the SMS centre throttled every submit "
+                      "for a whole timeout",
     "dedupe_tlv": "vendor tag carrying the dedupe key (e.g. 0x1401) or off",
     "source_ton": "TON of the source address",
     "source_npi": "NPI of the source address",
@@ -586,7 +593,9 @@ class _Job:
     segments: list[SmppSegment]
     ids: list[str | None]
     result: SubmitResult | None = None
-    sent: bool = False  # at least one segment went on the wire
+    # A segment went out and was lost, left unanswered or refused for now: the
+    # message used up an attempt. Throttled or never sent: it did not.
+    attempted: bool = False
 
     @property
     def key(self) -> tuple[int, str]:
@@ -602,6 +611,8 @@ class _Batch:
     inflight: dict[int, tuple[_Job, int, float]] = field(default_factory=dict)
     stop_reason: str = ""  # set when nothing more may be sent in this batch
     stop_retry_after: float | None = None
+    # when the SMS centre last answered anything but a throttle (monotonic clock)
+    last_progress: float = field(default_factory=time.monotonic)
 
     @property
     def stopped(self) -> bool:
@@ -623,8 +634,7 @@ class SmppTransport:
         self._link: _Link | None = None
         self._seq = itertools.count(1)
         self._seq_lock = threading.Lock()
-        self._bucket = _TokenBucket(config.rate, burst=max(1.0, min(config.rate / 10,
-                                                                    float(config.window))))
+        self._bucket = _RateControl(config.rate, window=config.window)
         self._failures = 0
         self._next_attempt = 0.0
         self._paused_until = 0.0
@@ -640,6 +650,9 @@ class SmppTransport:
         self._inbound: collections.deque[InboundSms] = collections.deque()
         self._mo_parts: dict[tuple[str, int, int], dict[int, str]] = {}
         self.stats = collections.Counter[str]()
+        # results decided in the running batch and not yet handed to its sink
+        self._decided: list[_Job] = []
+        self._sink: ResultSink | None = None
 
     @classmethod
     def from_url(cls, url: str) -> SmppTransport:
@@ -666,14 +679,22 @@ class SmppTransport:
     def connected(self) -> bool:
         return self._link is not None and self._link.alive and not self._link.write_error
 
-    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+    def submit_batch(self, messages: Sequence[OutgoingSms], *,
+                     on_results: ResultSink | None = None) -> list[SubmitResult]:
+        """See ``Transport.submit_batch``: results decided while the batch runs go to
+        ``on_results`` before the next submit_sm is written, so at most a window of
+        messages is ever accepted by the SMS centre and not yet handed over."""
         jobs: list[_Job] = []
         for sms in messages:
             job = self._prepare(sms)
             jobs.append(job)
         open_jobs = [job for job in jobs if job.result is None]
         if open_jobs:
-            self._run(open_jobs)
+            self._decided, self._sink = [], on_results
+            try:
+                self._run(open_jobs)
+            finally:
+                self._decided, self._sink = [], None
         results = []
         for job in jobs:
             assert job.result is not None
@@ -886,8 +907,9 @@ class SmppTransport:
             fields.update(sar_msg_ref_num=seg.reference, sar_total_segments=seg.total,
                           sar_segment_seqnum=seg.seqnum)
         tlvs: list[tuple[int, bytes]] = []
-        if cfg.dedupe_tag is not None and job.sms.dedupe_key:
-            tlvs.append((cfg.dedupe_tag, job.sms.dedupe_key.encode("utf-8")[:255]))
+        if cfg.dedupe_tag is not None and job.sms.wire_key:
+            # the opaque digest, never the readable key (it may carry customer numbers)
+            tlvs.append((cfg.dedupe_tag, job.sms.wire_key.encode("utf-8")[:255]))
         return encode_pdu("submit_sm", seq, tlvs=tlvs, **fields)
 
     def _run(self, jobs: list[_Job]) -> None:
@@ -911,6 +933,7 @@ class SmppTransport:
                 # answers that arrived before the link went down still count
                 self._take_answers(batch, link.take_responses(0))
                 for job, _index, _deadline in batch.inflight.values():
+                    job.attempted = True  # the SMS centre may have taken it
                     self._finish(job, SubmitStatus.RETRY,
                                  f"no submit_sm_resp before the link was lost ({link.reason})",
                                  retry_after=0.0)
@@ -931,6 +954,7 @@ class SmppTransport:
             if batch.queue and not batch.stopped and len(batch.inflight) < cfg.window:
                 timeout = min(timeout, wait)
             self._take_answers(batch, link.take_responses(timeout))
+            self._hand_over()
         for job in jobs:
             if job.result is None:
                 self._finish(job, SubmitStatus.RETRY, batch.stop_reason or "not sent",
@@ -957,31 +981,54 @@ class SmppTransport:
                 link.settle()
                 return 0.0
             self.stats["submit_sm"] += 1
-            job.sent = True
             batch.inflight[seq] = (job, index, time.monotonic() + self.config.timeout)
         return 0.0
 
     def _take_answers(self, batch: _Batch, answers: dict[int, tuple[int, int, bytes]]) -> None:
+        """Apply the SMS centre's answers. A throttled segment goes back to the head of
+        the batch and is sent again at the lowered rate; it never costs the message
+        an attempt. Only when the SMS centre has throttled everything for a whole
+        ``timeout`` does the batch stop (the rest comes back RETRY, unattempted) and
+        the next one wait ``throttle_pause``."""
         cfg = self.config
+        again: list[tuple[_Job, int]] = []
         for seq, (command_id, status, data) in answers.items():
             entry = batch.inflight.pop(seq, None)
             if entry is None:
                 continue  # a late answer to something already given up
             job, index, _deadline = entry
-            if command_id == SUBMIT_SM_RESP and status == ESME_ROK:
-                self._accepted_segment(job, index, _text(decode_pdu(data).message_id))
-            elif status in THROTTLING:
+            if status in THROTTLING:
                 self.stats["throttled"] += 1
-                self._paused_until = time.monotonic() + cfg.throttle_pause
-                self._finish(job, SubmitStatus.RETRY, status_text(status),
-                             retry_after=cfg.throttle_pause)
-                batch.stop(f"not sent: the SMS centre is throttling ({status_text(status)})",
-                           retry_after=cfg.throttle_pause)
+                self._bucket.throttled()
+                if job.result is None:
+                    again.append((job, index))
+                now = time.monotonic()
+                if now - batch.last_progress > cfg.timeout:
+                    self._paused_until = now + cfg.throttle_pause
+                    batch.stop(f"not sent: the SMS centre throttled every submit for "
+                               f"{cfg.timeout:g} s ({status_text(status)})",
+                               retry_after=cfg.throttle_pause)
+                continue
+            batch.last_progress = time.monotonic()
+            if command_id == SUBMIT_SM_RESP and status == ESME_ROK:
+                self._bucket.accepted()
+                self._accepted_segment(job, index, _text(decode_pdu(data).message_id))
             elif status in TRANSIENT:
+                job.attempted = True
                 self._finish(job, SubmitStatus.RETRY, status_text(status))
             else:
                 self.stats["rejected"] += 1
                 self._finish(job, SubmitStatus.FAILED, status_text(status))
+        batch.queue.extendleft(reversed(again))
+
+    def _hand_over(self) -> None:
+        """Give the results decided so far to the batch's sink (the dispatcher records
+        them) before anything more is written to the SMS centre."""
+        if not self._decided:
+            return
+        decided, self._decided = self._decided, []
+        if self._sink is not None:
+            self._sink([job.result for job in decided if job.result is not None])
 
     def _accepted_segment(self, job: _Job, index: int, message_id: str) -> None:
         job.ids[index] = message_id
@@ -994,6 +1041,7 @@ class SmppTransport:
             job.result = SubmitResult(outbox_id=job.sms.outbox_id,
                                       status=SubmitStatus.SUBMITTED,
                                       message_ids=tuple(i for i in job.ids if i))
+            self._decided.append(job)
         else:
             self._remember(job)
 
@@ -1013,7 +1061,8 @@ class SmppTransport:
             self._remember(job)
         job.result = SubmitResult(outbox_id=job.sms.outbox_id, status=status, error=error,
                                   retry_after=retry_after,
-                                  attempted=job.sent or status != SubmitStatus.RETRY)
+                                  attempted=job.attempted or status != SubmitStatus.RETRY)
+        self._decided.append(job)
 
     # --- incoming deliver_sm (reader thread) ---
 
@@ -1075,30 +1124,74 @@ class SmppTransport:
                 continue
 
 
-class _TokenBucket:
-    """``rate`` tokens per second, at most ``burst`` saved up (monotonic time)."""
+class _RateControl:
+    """How fast submit_sm may go: a token bucket (monotonic clock) whose rate follows
+    what the SMS centre allows.
 
-    def __init__(self, rate: float, *, burst: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.tokens = burst
+    The configured ``limit`` (0 = none) is the ceiling and the starting rate. Each
+    throttle answer lowers the rate by ``DECREASE`` (from the rate actually
+    reached when there is no limit) and empties the bucket, so no saved-up burst
+    runs straight back into the SMS centre's limit; each accepted submit raises it
+    by ``INCREASE`` back towards the ceiling. An SMS centre that throttles now and
+    then costs little speed; one that allows less than the limit is followed at
+    about what it allows. Bursts are at most a tenth of a second's worth and never
+    more than the window.
+    """
+
+    DECREASE = 0.85
+    INCREASE = 0.10
+    FLOOR = 1.0  # submits per second, however hard the SMS centre throttles
+    UNLIMITED = 100_000.0  # without a limit, past this the rate is unlimited again
+
+    def __init__(self, limit: float, *, window: int) -> None:
+        self.limit = limit
+        self.window = window
+        self.rate = limit  # 0: no limit (until the SMS centre throttles)
+        self.tokens = self._burst()
         self.stamp = time.monotonic()
+        self.granted: collections.deque[float] = collections.deque(maxlen=32)
+
+    def _burst(self) -> float:
+        return max(1.0, min(self.rate / 10, float(self.window)))
 
     def take(self) -> float:
         """Take one token: 0 when granted, else the seconds until one is available."""
-        if self.rate <= 0:
-            return 0.0
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
+        if self.rate > 0:
+            self.tokens = min(self._burst(), self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens < 1:
+                return (1 - self.tokens) / self.rate
             self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
+        self.granted.append(now)
+        return 0.0
 
     def give_back(self) -> None:
         if self.rate > 0:
-            self.tokens = min(self.burst, self.tokens + 1)
+            self.tokens = min(self._burst(), self.tokens + 1)
+
+    def throttled(self) -> None:
+        now = time.monotonic()
+        base = self.rate if self.rate > 0 else self._reached()
+        self.rate = max(self.FLOOR, base * self.DECREASE)
+        self.tokens, self.stamp = 0.0, now
+
+    def accepted(self) -> None:
+        if self.rate <= 0:
+            return
+        if self.limit > 0:
+            self.rate = min(self.limit, self.rate * (1 + self.INCREASE))
+        else:
+            self.rate *= 1 + self.INCREASE
+            if self.rate >= self.UNLIMITED:
+                self.rate = 0.0
+
+    def _reached(self) -> float:
+        """Submits per second over the last few granted."""
+        if len(self.granted) < 2:
+            return self.FLOOR
+        span = self.granted[-1] - self.granted[0]
+        return (len(self.granted) - 1) / max(span, 1e-3)
 
 
 __all__ = [
