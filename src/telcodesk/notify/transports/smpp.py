@@ -1124,74 +1124,118 @@ class SmppTransport:
                 continue
 
 
-class _RateControl:
-    """How fast submit_sm may go: a token bucket (monotonic clock) whose rate follows
-    what the SMS centre allows.
+class _Bucket:
+    """A token bucket on the monotonic clock; ``rate`` 0 never holds back."""
 
-    The configured ``limit`` (0 = none) is the ceiling and the starting rate. Each
-    throttle answer lowers the rate by ``DECREASE`` (from the rate actually
-    reached when there is no limit) and empties the bucket, so no saved-up burst
-    runs straight back into the SMS centre's limit; each accepted submit raises it
-    by ``INCREASE`` back towards the ceiling. An SMS centre that throttles now and
-    then costs little speed; one that allows less than the limit is followed at
-    about what it allows. Bursts are at most a tenth of a second's worth and never
-    more than the window.
+    def __init__(self, rate: float, *, window: int, now: float) -> None:
+        self.window = window
+        self.rate = rate
+        self.tokens = self.burst
+        self.stamp = now
+
+    @property
+    def burst(self) -> float:
+        """A tenth of a second's worth, at least one, never more than the window."""
+        return max(1.0, min(self.rate / 10, float(self.window)))
+
+    def wait(self, now: float) -> float:
+        """0 when a token is there, else the seconds until one is."""
+        if self.rate <= 0:
+            return 0.0
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def spend(self) -> None:
+        if self.rate > 0:
+            self.tokens -= 1
+
+    def give_back(self) -> None:
+        if self.rate > 0:
+            self.tokens = min(self.burst, self.tokens + 1)
+
+    def set_rate(self, rate: float, now: float) -> None:
+        self.wait(now)  # what the old rate earned up to now
+        self.rate = rate
+        self.tokens = min(self.burst, self.tokens)
+
+
+class _RateControl:
+    """How fast submit_sm may go: the configured rate as a hard ceiling, and under it
+    a pace that follows what the SMS centre allows.
+
+    ``ceiling`` is a token bucket at the configured ``limit`` (0 = none): never
+    exceeded, throttled submits included. ``pace`` starts at the limit. Each
+    throttle answer lowers it by ``DECREASE`` (from the rate actually reached
+    when there is no limit), though not below the rate at which the SMS centre
+    has lately been accepting, and leaves its bucket with ``CREDIT`` of a token,
+    so the throttled segment is tried again after half an interval at the lower
+    pace, not after a saved-up burst; each accepted submit raises the pace by
+    ``INCREASE`` back towards the limit. An SMS centre that throttles now and
+    then costs little more than the throttled submits themselves; one that
+    allows less than the limit is followed at about what it allows.
     """
 
     DECREASE = 0.85
     INCREASE = 0.10
+    CREDIT = 0.5
     FLOOR = 1.0  # submits per second, however hard the SMS centre throttles
-    UNLIMITED = 100_000.0  # without a limit, past this the rate is unlimited again
+    UNLIMITED = 100_000.0  # without a limit, past this pace there is none again
 
     def __init__(self, limit: float, *, window: int) -> None:
+        now = time.monotonic()
         self.limit = limit
-        self.window = window
-        self.rate = limit  # 0: no limit (until the SMS centre throttles)
-        self.tokens = self._burst()
-        self.stamp = time.monotonic()
+        self.ceiling = _Bucket(limit, window=window, now=now)
+        self.pace = _Bucket(limit, window=window, now=now)
         self.granted: collections.deque[float] = collections.deque(maxlen=32)
+        self.accepts: collections.deque[float] = collections.deque(maxlen=32)
 
-    def _burst(self) -> float:
-        return max(1.0, min(self.rate / 10, float(self.window)))
+    @property
+    def rate(self) -> float:
+        """The pace now, submits per second (0: no limit)."""
+        return self.pace.rate
 
     def take(self) -> float:
         """Take one token: 0 when granted, else the seconds until one is available."""
         now = time.monotonic()
-        if self.rate > 0:
-            self.tokens = min(self._burst(), self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens < 1:
-                return (1 - self.tokens) / self.rate
-            self.tokens -= 1
+        wait = max(self.ceiling.wait(now), self.pace.wait(now))
+        if wait > 0:
+            return wait
+        self.ceiling.spend()
+        self.pace.spend()
         self.granted.append(now)
         return 0.0
 
     def give_back(self) -> None:
-        if self.rate > 0:
-            self.tokens = min(self._burst(), self.tokens + 1)
+        self.ceiling.give_back()
+        self.pace.give_back()
 
     def throttled(self) -> None:
         now = time.monotonic()
-        base = self.rate if self.rate > 0 else self._reached()
-        self.rate = max(self.FLOOR, base * self.DECREASE)
-        self.tokens, self.stamp = 0.0, now
+        base = self.pace.rate if self.pace.rate > 0 else self._per_second(self.granted)
+        lowered = max(self.FLOOR, base * self.DECREASE, self._per_second(self.accepts, now))
+        self.pace.set_rate(min(lowered, base), now)
+        self.pace.tokens = self.CREDIT
 
     def accepted(self) -> None:
-        if self.rate <= 0:
+        now = time.monotonic()
+        self.accepts.append(now)
+        if self.pace.rate <= 0:
             return
+        raised = self.pace.rate * (1 + self.INCREASE)
         if self.limit > 0:
-            self.rate = min(self.limit, self.rate * (1 + self.INCREASE))
-        else:
-            self.rate *= 1 + self.INCREASE
-            if self.rate >= self.UNLIMITED:
-                self.rate = 0.0
+            raised = min(self.limit, raised)
+        elif raised >= self.UNLIMITED:
+            raised = 0.0
+        self.pace.set_rate(raised, now)
 
-    def _reached(self) -> float:
-        """Submits per second over the last few granted."""
-        if len(self.granted) < 2:
+    def _per_second(self, stamps: collections.deque[float], now: float | None = None) -> float:
+        """Events per second over the last few ``stamps`` (up to ``now`` when given);
+        ``FLOOR`` when there are too few to tell."""
+        if len(stamps) < 2:
             return self.FLOOR
-        span = self.granted[-1] - self.granted[0]
-        return (len(self.granted) - 1) / max(span, 1e-3)
+        span = (now if now is not None else stamps[-1]) - stamps[0]
+        return (len(stamps) - 1) / max(span, 1e-3)
 
 
 __all__ = [
