@@ -133,6 +133,7 @@ ESM_TYPE_RECEIPT = 0x04
 ESM_TYPE_INTERMEDIATE = 0x20
 
 MAX_SEQUENCE = 0x7FFFFFFF
+_NO_ROOM = float("inf")  # _send_window: wait for answers, not for the rate limit
 HEADER = struct.Struct(">LLLL")
 
 
@@ -943,7 +944,10 @@ class SmppTransport:
             if not batch.inflight:
                 if batch.stopped or not batch.queue:
                     break
-                time.sleep(wait)  # only the rate limit holds us back
+                if self._decided:  # they hold the room: hand them over, then go on
+                    self._hand_over()
+                    continue
+                time.sleep(min(wait, cfg.timeout))  # only the rate limit holds us back
                 continue
             oldest_deadline = next(iter(batch.inflight.values()))[2]
             now = time.monotonic()
@@ -954,20 +958,41 @@ class SmppTransport:
             if batch.queue and not batch.stopped and len(batch.inflight) < cfg.window:
                 timeout = min(timeout, wait)
             self._take_answers(batch, link.take_responses(timeout))
-            self._hand_over()
+            if len(self._decided) >= max(1, cfg.window // 2) or not batch.inflight:
+                self._hand_over()
         for job in jobs:
             if job.result is None:
                 self._finish(job, SubmitStatus.RETRY, batch.stop_reason or "not sent",
                              retry_after=batch.stop_retry_after)
 
+    def _room_for(self, batch: _Batch, job: _Job) -> bool:
+        """May a segment of ``job`` go now? Not when the window is full, nor when the
+        messages possibly at the SMS centre and not handed over yet (in the window,
+        decided since the last hand-over, and ``job`` itself) would exceed it."""
+        window = self.config.window
+        if len(batch.inflight) >= window:
+            return False
+        if len(self._decided) + len(batch.inflight) + 1 <= window:
+            return True  # even counting every segment in flight as its own message
+        held = {id(other) for other, _index, _deadline in batch.inflight.values()}
+        held.add(id(job))
+        return len(self._decided) + len(held) <= window
+
     def _send_window(self, link: _Link, batch: _Batch) -> float:
         """Send segments while the window and the rate allow; returns how long the
-        rate limit wants us to wait before the next one (0 if it does not)."""
-        while batch.queue and not batch.stopped and len(batch.inflight) < self.config.window:
+        rate limit wants us to wait before the next one (0 if it does not;
+        ``_NO_ROOM`` when only answers or a hand-over make room).
+
+        Results not handed over yet take room in the window: results are handed
+        over in groups (fewer, larger writes for the caller), and still at most a
+        window of messages is ever accepted and not handed over."""
+        while batch.queue and not batch.stopped:
             job, index = batch.queue[0]
             if job.result is not None:  # another segment of it already decided it
                 batch.queue.popleft()
                 continue
+            if not self._room_for(batch, job):
+                return _NO_ROOM
             delay = self._bucket.take()
             if delay > 0:
                 return delay
