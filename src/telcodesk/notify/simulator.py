@@ -380,9 +380,8 @@ class Smsc:
             if rules.throttle_next > 0:
                 rules.throttle_next -= 1
                 status = ESME_RTHROTTLED
-            elif rules.throttle_every and rules.submits_seen % rules.throttle_every == 0:
-                status = ESME_RTHROTTLED
-            elif self._throttled_by_rate():
+            elif (rules.throttle_every and rules.submits_seen % rules.throttle_every == 0) \
+                    or self._throttled_by_rate():
                 status = ESME_RTHROTTLED
             elif destination in rules.reject_destinations:
                 status = rules.reject_destinations[destination]
