@@ -14,7 +14,15 @@ be a database you can fill), and then:
    worker) with the SMPP transport until every message is submitted and every
    delivery receipt is recorded, and reports messages per second;
 3. for comparison, pushes N messages straight through the transport (no
-   database) to show what the SMPP link alone sustains.
+   database) to show what the SMPP link alone sustains;
+4. on a link with a configured rate (``--link-rate``, default 50/s) runs M more
+   messages (``--rated-messages``) through the dispatcher three times: the SMS
+   centre accepting everything; throttling one submit in five
+   (``ESME_RTHROTTLED``); and allowing only a quarter of the configured rate.
+   It reports messages per second and the share of the configured rate (the
+   throttled case must keep at least 70 %, the slow one should reach about what
+   the SMS centre allows), and checks that no message failed, no throttle used
+   up an attempt and every message was accepted exactly once.
 
 Prints the figures, the window and rate limit used, and the machine.
 """
@@ -29,9 +37,11 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TARGET = 1000  # messages per second on one worker
+THROTTLED_SHARE = 0.70  # of the configured rate, with one submit in five throttled
 
 
 def main() -> int:
@@ -43,11 +53,17 @@ def main() -> int:
                         help="submit_sm per second the link allows, 0 = no limit (default)")
     parser.add_argument("--batch-size", type=int, default=500,
                         help="messages per dispatcher pass (default 500)")
+    parser.add_argument("--link-rate", type=float, default=50,
+                        help="configured rate of the throttling runs, per second (default 50)")
+    parser.add_argument("--rated-messages", type=int, default=1000,
+                        help="messages per throttling run (default 1000)")
     parser.add_argument("--ci", action="store_true",
-                        help="a small run (300 messages) so the benchmark never rots")
+                        help="a small run (300 messages, 150 per throttling run) so the "
+                             "benchmark never rots")
     args = parser.parse_args()
     if args.ci:
         args.messages = 300
+        args.rated_messages = 150
 
     tmp: Path | None = None
     if not os.environ.get("DATABASE_URL"):
@@ -149,6 +165,15 @@ def run(args: argparse.Namespace) -> int:
         raw_seconds = time.perf_counter() - raw_started
         link_only.close()
 
+        # 4. a rate-limited link: no throttling, one submit in five throttled, a slow SMSC
+        rated = [
+            rated_run(smsc, label="accepting everything", rules={}, args=args),
+            rated_run(smsc, label="throttling one submit in five", rules={"every": 5},
+                      args=args),
+            rated_run(smsc, label=f"allowing only {args.link_rate / 4:g}/s",
+                      rules={"rate": args.link_rate / 4}, args=args, allowed=args.link_rate / 4),
+        ]
+
     submit_seconds = (all_submitted or all_settled) - dispatch_started
     settle_seconds = all_settled - dispatch_started
     rate = n / submit_seconds
@@ -171,13 +196,106 @@ def run(args: argparse.Namespace) -> int:
     print(f"  simulator: {status['accepted']} accepted, {status['throttled']} throttled, "
           f"{status['receipts_sent']} receipts sent, {status['binds']} binds")
     print(f"  target {TARGET} messages/s on one worker: {'met' if rate >= TARGET else 'NOT met'}")
+    print(f"  link rate {args.link_rate:g}/s, {args.rated_messages} messages per run, "
+          f"window {args.window}, batch {args.batch_size}:")
+    for run_result in rated:
+        print("    " + run_result.line(args.link_rate))
+    throttled = rated[1]
+    share = throttled.rate / args.link_rate
+    print(f"  target {THROTTLED_SHARE:.0%} of the link rate with one submit in five throttled: "
+          f"{'met' if share >= THROTTLED_SHARE else 'NOT met'} ({share:.0%})")
     print(f"  Python {platform.python_version()} on {platform.platform()}, "
           f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}; "
           f"database {engine}")
     if states != {State.DELIVERED: n} or raw_ok != n:
         print("error: not every message was delivered", file=sys.stderr)
         return 1
+    for run_result in rated:
+        if run_result.problems:
+            print(f"error: {run_result.label}: {'; '.join(run_result.problems)}",
+                  file=sys.stderr)
+            return 1
     return 0
+
+
+@dataclass
+class RatedRun:
+    label: str
+    messages: int
+    seconds: float
+    throttled: int
+    submits: int
+    allowed: float | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.messages / self.seconds
+
+    def line(self, link_rate: float) -> str:
+        allowed = (f", {self.rate / self.allowed:.0%} of the {self.allowed:g}/s allowed"
+                   if self.allowed else "")
+        return (f"SMS centre {self.label}: {self.rate:.1f} messages/s = "
+                f"{self.rate / link_rate:.0%} of the link rate{allowed}; "
+                f"{self.submits} submit_sm, {self.throttled} throttled")
+
+
+_rated_runs = 0
+
+
+def rated_run(smsc, *, label: str, rules: dict, args: argparse.Namespace,
+              allowed: float | None = None) -> RatedRun:
+    """M fresh messages through the dispatcher on a link limited to ``--link-rate``."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from telcodesk.core.clock import now
+    from telcodesk.core.models import Channel
+    from telcodesk.notify.dispatcher import dispatch_once
+    from telcodesk.notify.models import OutboxMessage, State
+    from telcodesk.notify.services import do_notify
+    from telcodesk.notify.transports.smpp import SmppTransport
+
+    global _rated_runs
+    _rated_runs += 1
+    prefix = f"rated{_rated_runs}:"
+    m = args.rated_messages
+    at = now()
+    with transaction.atomic():
+        for i in range(m):
+            do_notify(now=at, kind="free_text", recipient=f"+86177{i:08d}",
+                      context={"text": f"您的订单{i}已受理。"}, dedupe_key=f"{prefix}{i}",
+                      channel=Channel.SYSTEM, language="zh-hans")
+    smsc.command("reset")
+    if rules:
+        smsc.command("throttle", **rules)
+    transport = SmppTransport.from_url(smsc.url(window=args.window, rate=args.link_rate))
+    transport.open()
+    rows = OutboxMessage.objects.filter(dedupe_key__startswith=prefix)
+    started = time.perf_counter()
+    deadline = started + max(120.0, 10 * m / args.link_rate)
+    while time.perf_counter() < deadline:
+        stats = dispatch_once(transport=transport, now=now(), owner="bench-rated",
+                              batch_size=args.batch_size, clock_now=now)
+        if not stats.claimed and not rows.filter(
+                state__in=[State.QUEUED, State.SENDING]).exists():
+            break
+    seconds = time.perf_counter() - started
+    transport.close()
+    status = smsc.status()
+    dump = smsc.dump()
+    result = RatedRun(label=label, messages=m, seconds=seconds, throttled=status["throttled"],
+                      submits=status["submits"], allowed=allowed)
+    states = dict(rows.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    if set(states) - {State.SUBMITTED, State.DELIVERED} or sum(states.values()) != m:
+        result.problems.append(f"not every message submitted: {states}")
+    if rows.exclude(attempts=1).exists():
+        result.problems.append("a message used more than one attempt")
+    copies = [message["copies"] for message in dump["messages"]]
+    if len(copies) != m or set(copies) != {1}:
+        result.problems.append(f"{len(copies)} distinct messages accepted, "
+                               f"{sum(c - 1 for c in copies)} repeats")
+    return result
 
 
 def percentile(values: list[float], pct: float) -> float:

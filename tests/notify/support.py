@@ -20,6 +20,7 @@ from telcodesk.notify.transports.base import (
     InboundSms,
     OutgoingSms,
     ReceiptState,
+    ResultSink,
     SubmitResult,
     SubmitStatus,
 )
@@ -75,7 +76,8 @@ class ScriptedTransport:
     def close(self) -> None:
         self.closed += 1
 
-    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+    def submit_batch(self, messages: Sequence[OutgoingSms], *,
+                     on_results: ResultSink | None = None) -> list[SubmitResult]:
         answer = self.answers.pop(0) if self.answers else SubmitStatus.SUBMITTED
         results = []
         for sms in messages:
@@ -89,7 +91,7 @@ class ScriptedTransport:
                                             message_ids=tuple(ids)))
             elif answer == SubmitStatus.RETRY:
                 results.append(SubmitResult(sms.outbox_id, SubmitStatus.RETRY,
-                                            error="ESME_RTHROTTLED (0x58)"))
+                                            error="ESME_RSYSERR (0x08)"))
             else:
                 results.append(SubmitResult(sms.outbox_id, SubmitStatus.FAILED,
                                             error="ESME_RINVDSTADR (0x0B)"))

@@ -112,7 +112,7 @@ def test_unknown_transport_url_is_a_clear_error():
     assert "hunter2" not in secret.value.message
 
 
-def test_a_throttled_message_is_retried_with_growing_backoff_then_delivered(now, settings):
+def test_a_failing_message_is_retried_with_growing_backoff_then_delivered(now, settings):
     settings.TELCODESK_SMS_RETRY_BASE_SECONDS = 30
     message = reminder(now)
     transport = ScriptedTransport(answers=[SubmitStatus.RETRY, SubmitStatus.RETRY])
@@ -120,7 +120,7 @@ def test_a_throttled_message_is_retried_with_growing_backoff_then_delivered(now,
     message.refresh_from_db()
     assert message.state == State.QUEUED
     assert message.next_attempt_at == now + dt.timedelta(seconds=30)
-    assert "ESME_RTHROTTLED" in message.state_reason
+    assert "ESME_RSYSERR" in message.state_reason
     # Not due before the backoff has passed.
     assert dispatch_once(transport=transport, now=now + dt.timedelta(seconds=29),
                          owner="w1").claimed == 0
@@ -159,7 +159,7 @@ def test_a_message_still_failing_after_the_last_attempt_fails_with_the_reason(no
     dispatch_once(transport=transport, now=now + dt.timedelta(hours=1), owner="w1")
     message.refresh_from_db()
     assert message.state == State.FAILED
-    assert message.state_reason.startswith("gave up after 2 attempts: ESME_RTHROTTLED")
+    assert message.state_reason.startswith("gave up after 2 attempts: ESME_RSYSERR")
 
 
 def test_messages_never_sent_while_the_link_is_down_keep_their_attempts(now, settings):
@@ -213,7 +213,7 @@ def test_a_rejected_destination_fails_at_once(now):
 
 def test_a_transport_that_raises_leaves_every_message_to_retry(now):
     class Broken(ScriptedTransport):
-        def submit_batch(self, messages):
+        def submit_batch(self, messages, *, on_results=None):
             raise ConnectionResetError("link down")
 
     first, second = reminder(now, key="a"), reminder(now, key="b")

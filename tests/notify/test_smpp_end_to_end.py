@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
 from telcodesk.core.models import Channel
 from telcodesk.notify.dispatcher import dispatch_once
 from telcodesk.notify.models import OutboxMessage, SmscMessageId, State
-from telcodesk.notify.services import do_notify
+from telcodesk.notify.services import do_notify, wire_key
 from telcodesk.notify.transports import transport_from_url
 from telcodesk.notify.transports.smpp import SmppTransport
 from tests.notify.smsc import smsc, smsc_process  # noqa: F401
@@ -62,11 +63,50 @@ def test_notified_messages_are_delivered_with_receipts(transport, smsc, now):  #
     assert {m.state for m in OutboxMessage.objects.all()} == {State.DELIVERED}
     dump = smsc.dump()
     received = {m["dedupe_key"]: m["text"] for m in dump["messages"]}
-    assert received == {m.dedupe_key: m.body for m in messages}
-    ids = {(row.outbox.dedupe_key, row.segment): row.message_id
+    assert received == {wire_key(m.dedupe_key): m.body for m in messages}
+    ids = {(wire_key(row.outbox.dedupe_key), row.segment): row.message_id
            for row in SmscMessageId.objects.select_related("outbox")}
     assert ids == {(s["dedupe_key"], s["seqnum"]): s["message_id"] for s in dump["submits"]}
     assert {row.receipt_state for row in SmscMessageId.objects.all()} == {"delivered"}
+
+
+def test_the_key_on_the_wire_is_an_opaque_digest_and_receipts_still_match(
+        transport, smsc, now):  # noqa: F811
+    customer_key = "demo:service_ordered:C000000001:0"
+    message = do_notify(now=now, kind="free_text", recipient="+8618912345678",
+                        context={"text": "您的订单已受理。"}, dedupe_key=customer_key,
+                        channel=Channel.SYSTEM, language="zh-hans")
+
+    run_until_settled(transport, now, receipts=1)
+
+    message.refresh_from_db()
+    assert message.dedupe_key == customer_key  # ours stays readable
+    assert message.state == State.DELIVERED  # the receipt found its message
+    [submit] = smsc.dump()["submits"]
+    on_wire = submit["dedupe_key"]
+    assert "C000000001" not in on_wire and "service_ordered" not in on_wire
+    assert len(on_wire) == 32 and int(on_wire, 16) >= 0  # a digest, hex
+    assert on_wire == wire_key(customer_key)  # the same key gives the same digest
+    assert wire_key("demo:service_ordered:C000000002:0") != on_wire
+
+
+def test_throttling_fails_nothing_costs_no_attempt_and_doubles_nothing(
+        transport, smsc, now):  # noqa: F811
+    smsc.command("throttle", every=5)  # one submit in five, all along
+    messages = [notify(now, n, f"您的订单{n}已受理。") for n in range(1, 41)]
+    messages.append(notify(now, 41, LONG_CHINESE))
+
+    run_until_settled(transport, now, receipts=42)
+
+    rows = list(OutboxMessage.objects.all())
+    assert {m.state for m in rows} == {State.DELIVERED}  # none failed, none left behind
+    assert {m.attempts for m in rows} == {1}  # throttles are not attempts
+    status = smsc.status()
+    assert status["throttled"] >= 8
+    accepted = [s for s in smsc.dump()["submits"] if s["status"] == "ESME_ROK"]
+    # every segment of every message reached the SMS centre exactly once
+    assert Counter((s["dedupe_key"], s["seqnum"]) for s in accepted) == Counter(
+        {(wire_key(m.dedupe_key), part): 1 for m in rows for part in range(1, m.segments + 1)})
 
 
 def test_throttling_and_a_refused_number_end_in_the_right_states(
@@ -81,7 +121,7 @@ def test_throttling_and_a_refused_number_end_in_the_right_states(
     for message in good:
         message.refresh_from_db()
         assert message.state == State.DELIVERED
-    assert max(m.attempts for m in good) == 2  # the throttled ones went twice
+    assert {m.attempts for m in good} == {1}  # the throttled ones went again, at no cost
     refused.refresh_from_db()
     assert refused.state == State.FAILED
     assert "ESME_RINVDSTADR" in refused.state_reason

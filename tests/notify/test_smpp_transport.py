@@ -22,7 +22,8 @@ CHINESE = ("尊敬的客户，您好！您申请的宽带装机工单已经完�
 def sms(outbox_id: int, body: str = "", *, recipient: str = SUBSCRIBER) -> OutgoingSms:
     return OutgoingSms(outbox_id=outbox_id, dedupe_key=f"order-{outbox_id}",
                        recipient=recipient, sender="10000",
-                       body=body or f"Your order {outbox_id} is confirmed.")
+                       body=body or f"Your order {outbox_id} is confirmed.",
+                       wire_key=f"d{outbox_id:031x}")
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_a_short_gsm_message_arrives_as_sent(connect, smsc):  # noqa: F811
     assert submit["esm_class"] == 0
     assert submit["destination"] == "8613812345678"
     assert submit["source"] == "10000"
-    assert submit["dedupe_key"] == "order-1"
+    assert submit["dedupe_key"] == f"d{1:031x}"  # the wire key, not our readable key
     assert submit["registered_delivery"] == 1
     assert result.message_ids == (submit["message_id"],)
 
@@ -116,25 +117,73 @@ def test_sar_concatenation_when_asked(connect, smsc):  # noqa: F811
     assert dump["messages"][0]["text"] == CHINESE
 
 
-def test_throttled_messages_are_retried_not_lost(connect, smsc):  # noqa: F811
-    transport = connect(window=10, throttle_pause=0.2)
-    smsc.command("throttle", count=3)
-    batch = [sms(i) for i in range(1, 11)]
+def test_throttled_messages_are_sent_again_in_the_batch_and_cost_no_attempt(
+        connect, smsc):  # noqa: F811
+    transport = connect(window=10, rate=200)
+    smsc.command("throttle", every=5)  # one submit in five
+    batch = [sms(i) for i in range(1, 41)]
 
-    first = transport.submit_batch(batch)
+    results = transport.submit_batch(batch)
 
-    statuses = by_status(first)
-    assert set(statuses) <= {"submitted", "retry"}
-    throttled = [r for r in first if "ESME_RTHROTTLED" in r.error]
-    assert len(throttled) == 3
-    assert all(r.status == SubmitStatus.RETRY and r.retry_after == 0.2 for r in throttled)
+    # Every message submitted in this one call, none failed, none left to retry.
+    assert by_status(results) == {"submitted": set(range(1, 41))}
+    assert smsc.status()["throttled"] == 9  # 49 submits for 40 messages
+    # Each reached the SMS centre exactly once.
+    assert sorted(accepted_keys(smsc.dump())) == sorted(m.wire_key for m in batch)
 
-    again = transport.submit_batch([m for m in batch if m.outbox_id in statuses["retry"]])
 
-    assert by_status(again) == {"submitted": statuses["retry"]}
-    submitted = Counter(r.outbox_id for r in first + again if r.status == SubmitStatus.SUBMITTED)
-    assert submitted == Counter(range(1, 11))  # every message once
-    assert sorted(accepted_keys(smsc.dump())) == sorted(m.dedupe_key for m in batch)
+def test_an_sms_centre_that_throttles_everything_leaves_the_rest_to_retry_unattempted(
+        connect, smsc):  # noqa: F811
+    transport = connect(window=4, timeout=0.3, throttle_pause=0.2)
+    smsc.command("throttle", count=1_000_000)
+    batch = [sms(i) for i in range(1, 6)]
+
+    results = transport.submit_batch(batch)
+
+    assert by_status(results) == {"retry": set(range(1, 6))}
+    # Throttling never uses up an attempt, and the next batch waits the pause.
+    assert not any(r.attempted for r in results)
+    assert all(r.retry_after == 0.2 and "ESME_RTHROTTLED" in r.error for r in results)
+    assert smsc.status()["accepted"] == 0
+    smsc.command("reset")
+    again = transport.submit_batch(batch)
+    assert by_status(again) == {"submitted": set(range(1, 6))}
+    assert sorted(accepted_keys(smsc.dump())) == sorted(m.wire_key for m in batch)
+
+
+def test_a_slower_sms_centre_is_followed_at_what_it_allows(connect, smsc):  # noqa: F811
+    transport = connect(window=10, rate=400)
+    smsc.command("throttle", rate=100)  # allows a quarter of the configured rate
+    batch = [sms(i) for i in range(1, 121)]
+
+    results = transport.submit_batch(batch)
+
+    assert by_status(results) == {"submitted": set(range(1, 121))}
+    status = smsc.status()
+    assert status["accepted"] == 120
+    # It slowed down instead of hammering: far fewer throttles than messages.
+    assert status["throttled"] < 120
+
+
+def test_results_are_handed_over_before_more_is_sent(connect, smsc):  # noqa: F811
+    """What the SMS centre accepted and the caller has not been given is at most
+    one window at any time: a crash repeats no more than that."""
+    window = 4
+    transport = connect(window=window)
+    smsc.command("ack_delay", seconds=0.01)
+    handed: list[int] = []
+    outstanding: list[int] = []
+
+    def sink(results) -> None:
+        accepted = smsc.status()["accepted"]
+        outstanding.append(accepted - len(handed))  # accepted, not yet handed over
+        handed.extend(r.outbox_id for r in results if r.status == SubmitStatus.SUBMITTED)
+
+    results = transport.submit_batch([sms(i) for i in range(1, 31)], on_results=sink)
+
+    assert by_status(results) == {"submitted": set(range(1, 31))}
+    assert sorted(handed) == list(range(1, 31))  # each handed over once, while running
+    assert max(outstanding) <= window
 
 
 def test_a_refused_destination_fails_with_the_status_name(connect, smsc):  # noqa: F811
@@ -164,7 +213,7 @@ def test_a_link_dropped_mid_window_loses_nothing(connect, smsc):  # noqa: F811
     assert smsc.status()["binds"] == 2  # reconnected by itself
     submitted = Counter(r.outbox_id for r in first + second if r.status == SubmitStatus.SUBMITTED)
     assert submitted == Counter(range(1, 11))
-    assert sorted(accepted_keys(smsc.dump())) == sorted(m.dedupe_key for m in batch)
+    assert sorted(accepted_keys(smsc.dump())) == sorted(m.wire_key for m in batch)
 
 
 def test_messages_accepted_but_unanswered_repeat_detectably(connect, smsc):  # noqa: F811
@@ -181,7 +230,7 @@ def test_messages_accepted_but_unanswered_repeat_detectably(connect, smsc):  # n
     assert by_status(second) == {"submitted": retry}
     dump = smsc.dump()
     copies = {m["dedupe_key"]: m["copies"] for m in dump["messages"]}
-    assert set(copies) == {m.dedupe_key for m in batch}  # every message reached the phone
+    assert set(copies) == {m.wire_key for m in batch}  # every message reached the phone
     assert sorted(copies.values()) == [1] * 8 + [2] * 2  # two repeats, both recognisable
 
 

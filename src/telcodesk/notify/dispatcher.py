@@ -9,8 +9,11 @@ One pass (``dispatch_once``):
    row; on SQLite the claim transaction holds the database's write lock
    (``BEGIN IMMEDIATE``), which serialises claims. Claimed rows become
    ``sending`` with a lease (owner and expiry) and one more attempt.
-2. The transport submits the batch; ``services.do_record_submit_results``
-   records every answer in a few bulk updates.
+2. The transport submits the batch and hands the answers over as they come
+   (``on_results``); ``services.do_record_submit_results`` records them in a few
+   bulk updates before the transport writes the next ``submit_sm``. A worker
+   killed mid-batch has therefore left at most one window of messages accepted
+   by the SMS centre and not recorded: only those can be sent twice.
 3. Receipts the transport collected are recorded and matched
    (``services.do_record_receipts``).
 
@@ -42,6 +45,7 @@ from telcodesk.notify.services import (
     do_record_submit_results,
     outbox_wakeup,
     quiet_hours,
+    wire_key,
 )
 from telcodesk.notify.transports.base import (
     OutgoingSms,
@@ -109,7 +113,7 @@ def outgoing(message: Claimed) -> OutgoingSms:
     key = message.dedupe_key if not message.resends else \
         f"{message.dedupe_key}#r{message.resends}"
     return OutgoingSms(outbox_id=message.id, dedupe_key=key, recipient=message.recipient,
-                       sender=message.sender, body=message.body)
+                       sender=message.sender, body=message.body, wire_key=wire_key(key))
 
 
 @dataclass
@@ -131,30 +135,48 @@ class DispatchStats:
 
 def dispatch_once(*, transport: Transport, now: dt.datetime, owner: str,
                   batch_size: int | None = None,
-                  lease: dt.timedelta | None = None) -> DispatchStats:
-    """One pass: claim, submit, record; then record the receipts collected so far."""
+                  lease: dt.timedelta | None = None,
+                  clock_now: Callable[[], dt.datetime] | None = None) -> DispatchStats:
+    """One pass: claim, submit, record; then record the receipts collected so far.
+
+    Answers are recorded while the batch is on the link, each time at
+    ``clock_now()`` when given (a batch at a slow SMS centre takes a while), else
+    at ``now``.
+    """
     stats = DispatchStats()
     claimed = claim_batch(now=now, owner=owner,
                           limit=batch_size or settings.TELCODESK_SMS_BATCH_SIZE, lease=lease)
     stats.claimed = len(claimed)
     if claimed:
         by_id = {message.id: message for message in claimed}
+        recorded: set[int] = set()
+
+        def record(results: list[SubmitResult]) -> None:
+            fresh = [r for r in results if r.outbox_id in by_id and r.outbox_id not in recorded]
+            if not fresh:
+                return
+            outcome = do_record_submit_results(
+                now=clock_now() if clock_now is not None else now, transport=transport.name,
+                claimed=by_id, results=fresh)
+            recorded.update(r.outbox_id for r in fresh)
+            stats.submitted += outcome.submitted
+            stats.retried += outcome.retried
+            stats.failed += outcome.failed
+
         try:
-            results = list(transport.submit_batch([outgoing(m) for m in claimed]))
+            results = list(transport.submit_batch([outgoing(m) for m in claimed],
+                                                  on_results=record))
         except Exception as exc:  # link down, peer closed: every message is retried
             log.warning("transport %s failed to submit %d messages: %s",
                         getattr(transport, "name", "?"), len(claimed), exc)
             stats.transport_error = f"{exc.__class__.__name__}: {exc}"
             results = [SubmitResult(m.id, SubmitStatus.RETRY,
                                     error=f"transport error: {stats.transport_error}")
-                       for m in claimed]
-        answered = {result.outbox_id for result in results}
+                       for m in claimed if m.id not in recorded]
+        answered = {result.outbox_id for result in results} | recorded
         results += [SubmitResult(m.id, SubmitStatus.RETRY, error="no answer from the transport")
                     for m in claimed if m.id not in answered]
-        outcome = do_record_submit_results(now=now, transport=transport.name, claimed=by_id,
-                                           results=results)
-        stats.submitted, stats.retried, stats.failed = (
-            outcome.submitted, outcome.retried, outcome.failed)
+        record(results)
     if not stats.transport_error:
         try:
             reports = transport.poll_receipts()
@@ -199,7 +221,7 @@ def run_dispatcher(*, transport: Transport, stop: threading.Event, owner: str,
                     transport.open()
                     opened = True
                 stats = dispatch_once(transport=transport, now=clock.now(), owner=owner,
-                                      batch_size=batch_size)
+                                      batch_size=batch_size, clock_now=clock.now)
                 if on_pass is not None:
                     on_pass(stats)
                 if stats.transport_error:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.crypto import salted_hmac
 
 from telcodesk.core import phone
 from telcodesk.core.clock import local, operator_zone
@@ -491,6 +492,23 @@ class Claimed:
     attempts: int  # including the current one
     resends: int
     segments: int
+
+
+WIRE_KEY_SALT = "telcodesk.notify.wire_key"
+
+
+def wire_key(dedupe_key: str) -> str:
+    """The opaque form of a dedupe key that travels to the SMS centre.
+
+    Keys are readable and may carry customer codes or numbers
+    (``demo:service_ordered:C000000001:0``); they stay in our database. The SMS
+    centre gets a keyed digest (HMAC-SHA256 under the installation's secret key,
+    128 bits as 32 hex digits): the same key always gives the same digest, so a
+    repeat is still recognisable, but nobody without the secret can tell or guess
+    what it stands for. Receipts are matched by the SMS centre's message ids, not
+    by this key.
+    """
+    return salted_hmac(WIRE_KEY_SALT, dedupe_key, algorithm="sha256").hexdigest()[:32]
 
 
 def retry_delay(attempts: int, retry_after: float | None) -> dt.timedelta:

@@ -18,6 +18,7 @@ The control port takes one JSON object per line and answers one JSON line::
 
     {"cmd": "throttle", "count": 3}          next 3 submit_sm get ESME_RTHROTTLED
     {"cmd": "throttle", "rate": 50}          submits above 50/s get ESME_RTHROTTLED
+    {"cmd": "throttle", "every": 5}          every fifth submit_sm gets ESME_RTHROTTLED
     {"cmd": "reject", "count": 1, "status": "ESME_RINVDSTADR"}
     {"cmd": "reject", "destination": "8613800000000", "status": "ESME_RINVDSTADR"}
     {"cmd": "drop", "after": 5, "silent": 0} answer 5 more submits, accept `silent` more
@@ -130,6 +131,8 @@ class Receipt:
 class Rules:
     throttle_next: int = 0
     throttle_rate: float | None = None
+    throttle_every: int = 0  # every n-th submit is throttled (0: none)
+    submits_seen: int = 0  # since throttle_every was set
     reject_next: int = 0
     reject_status: int = STATUS_CODES["ESME_RINVDSTADR"]
     reject_destinations: dict[str, int] = field(default_factory=dict)
@@ -373,10 +376,12 @@ class Smsc:
                 session.silent_left -= 1
                 silent = True
             status = ESME_ROK
+            rules.submits_seen += 1
             if rules.throttle_next > 0:
                 rules.throttle_next -= 1
                 status = ESME_RTHROTTLED
-            elif self._throttled_by_rate():
+            elif (rules.throttle_every and rules.submits_seen % rules.throttle_every == 0) \
+                    or self._throttled_by_rate():
                 status = ESME_RTHROTTLED
             elif destination in rules.reject_destinations:
                 status = rules.reject_destinations[destination]
@@ -553,6 +558,9 @@ class Smsc:
         with self.lock:
             if "count" in request:
                 self.rules.throttle_next = int(request["count"])
+            if "every" in request:
+                self.rules.throttle_every = max(0, int(request["every"] or 0))
+                self.rules.submits_seen = 0
             if "rate" in request:
                 rate = request["rate"]
                 self.rules.throttle_rate = None if rate is None else float(rate)

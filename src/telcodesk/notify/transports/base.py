@@ -9,7 +9,7 @@ delivery receipts as ``DeliveryReport``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -18,10 +18,14 @@ from typing import Protocol
 @dataclass(frozen=True)
 class OutgoingSms:
     outbox_id: int
-    dedupe_key: str  # also carried to the SMS centre so a repeat can be recognised
+    dedupe_key: str  # ours, readable (e.g. "payment:P123"); it stays in our database
     recipient: str  # E.164, e.g. +8613812345678
     sender: str  # the source address the subscriber sees, e.g. 10000
     body: str
+    # What goes to the SMS centre so a repeat can be recognised there: an opaque
+    # digest of the dedupe key (``services.wire_key``), never the key itself, which
+    # may carry customer numbers. Empty: nothing is sent.
+    wire_key: str = ""
 
 
 class SubmitStatus(StrEnum):
@@ -37,8 +41,8 @@ class SubmitResult:
     message_ids: tuple[str, ...] = ()  # one SMS-centre id per segment
     error: str = ""  # why it was not submitted, e.g. "ESME_RTHROTTLED (0x58)"
     retry_after: float | None = None  # seconds, when the peer suggested one
-    # False when nothing of the message reached the peer (the link was down, the
-    # batch stopped for throttling first): such a retry does not use up an attempt.
+    # False when the peer has certainly not taken the message (the link was down,
+    # the SMS centre only throttled it): such a retry does not use up an attempt.
     attempted: bool = True
 
 
@@ -70,6 +74,9 @@ class InboundSms:
     text: str
 
 
+ResultSink = Callable[[list[SubmitResult]], None]
+
+
 class Transport(Protocol):
     """An SMS transport. One dispatcher thread drives it; it need not be thread-safe."""
 
@@ -78,9 +85,16 @@ class Transport(Protocol):
     def open(self) -> None:
         """Connect (and bind); may be called again after ``close`` or a failure."""
 
-    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+    def submit_batch(self, messages: Sequence[OutgoingSms], *,
+                     on_results: ResultSink | None = None) -> list[SubmitResult]:
         """Submit messages, keeping up to the window outstanding; one result per message,
-        in any order, returned when every message has an answer or has timed out."""
+        in any order, returned when every message has an answer or has timed out.
+
+        ``on_results``, when given, is called with results as soon as they are
+        decided and before anything more is sent, so the caller can record them
+        while the batch goes on: a crash then repeats at most what was in flight.
+        Each result is passed to it at most once; all are returned in any case.
+        """
         ...
 
     def poll_receipts(self) -> list[DeliveryReport]:

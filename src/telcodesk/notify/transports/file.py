@@ -34,6 +34,7 @@ from telcodesk.notify.transports.base import (
     InboundSms,
     OutgoingSms,
     ReceiptState,
+    ResultSink,
     SubmitResult,
     SubmitStatus,
 )
@@ -99,7 +100,9 @@ class FileTransport:
         self._offset += end
         return records
 
-    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+    def submit_batch(self, messages: Sequence[OutgoingSms], *,
+                     on_results: ResultSink | None = None) -> list[SubmitResult]:
+        # One write for the whole batch: every result is returned together.
         if not self._opened:
             self.open()
         now = clock.now()

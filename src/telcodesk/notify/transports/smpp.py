@@ -12,13 +12,18 @@ request at a time. This module keeps:
   ``enquire_link``, sends our own when the link is idle, and reads responses,
   delivery receipts and subscriber replies as they arrive;
 - a window of at most ``window`` outstanding ``submit_sm`` and a token bucket of
-  ``rate`` submits per second (monotonic clock);
+  at most ``rate`` submits per second (monotonic clock) that slows down when the
+  SMS centre throttles and recovers as it accepts (``_RateControl``);
+- results handed to the caller as they are decided (``on_results``), before the
+  next submit, so a crash repeats at most one window;
 - concatenation by UDH (default) or ``sar_*`` parameters (``concat=sar``);
-- a vendor-specific optional parameter carrying the outbox dedupe key on every
-  segment (tag ``0x1401`` by default; SMS centres ignore unknown tags), so a
-  repeat after a crash can be recognised downstream;
-- the mapping of answers to ``SubmitResult``: throttling and a lost link are
-  RETRY, never a loss; a refused destination is FAILED with the status name;
+- a vendor-specific optional parameter carrying an opaque digest of the outbox
+  dedupe key (``OutgoingSms.wire_key``) on every segment (tag ``0x1401`` by
+  default; SMS centres ignore unknown tags), so a repeat after a crash can be
+  recognised downstream without the key's customer numbers leaving us;
+- the mapping of answers to ``SubmitResult``: a throttled segment is sent
+  again within the batch and never costs an attempt; a lost link is RETRY, never
+  a loss; a refused destination is FAILED with the status name;
 - reconnection with capped exponential backoff on the next ``submit_batch``.
 
 A message is SUBMITTED only when every segment has an SMS-centre id. Segments
@@ -70,6 +75,7 @@ from telcodesk.notify.transports.base import (
     InboundSms,
     OutgoingSms,
     ReceiptState,
+    ResultSink,
     SubmitResult,
     SubmitStatus,
 )
@@ -127,6 +133,7 @@ ESM_TYPE_RECEIPT = 0x04
 ESM_TYPE_INTERMEDIATE = 0x20
 
 MAX_SEQUENCE = 0x7FFFFFFF
+_NO_ROOM = float("inf")  # _send_window: wait for answers, not for the rate limit
 HEADER = struct.Struct(">LLLL")
 
 
@@ -288,7 +295,8 @@ _OPTIONS = {
     "enquire_link": "seconds of idle link before an enquire_link",
     "timeout": "seconds to wait for a response",
     "reconnect_max": "longest wait between reconnection attempts, seconds",
-    "throttle_pause": "seconds to hold back after the SMS centre throttles",
+    "throttle_pause": "seconds to hold back after the SMS centre throttled every submit "
+                      "for a whole timeout",
     "dedupe_tlv": "vendor tag carrying the dedupe key (e.g. 0x1401) or off",
     "source_ton": "TON of the source address",
     "source_npi": "NPI of the source address",
@@ -586,7 +594,9 @@ class _Job:
     segments: list[SmppSegment]
     ids: list[str | None]
     result: SubmitResult | None = None
-    sent: bool = False  # at least one segment went on the wire
+    # A segment went out and was lost, left unanswered or refused for now: the
+    # message used up an attempt. Throttled or never sent: it did not.
+    attempted: bool = False
 
     @property
     def key(self) -> tuple[int, str]:
@@ -602,6 +612,8 @@ class _Batch:
     inflight: dict[int, tuple[_Job, int, float]] = field(default_factory=dict)
     stop_reason: str = ""  # set when nothing more may be sent in this batch
     stop_retry_after: float | None = None
+    # when the SMS centre last answered anything but a throttle (monotonic clock)
+    last_progress: float = field(default_factory=time.monotonic)
 
     @property
     def stopped(self) -> bool:
@@ -623,8 +635,7 @@ class SmppTransport:
         self._link: _Link | None = None
         self._seq = itertools.count(1)
         self._seq_lock = threading.Lock()
-        self._bucket = _TokenBucket(config.rate, burst=max(1.0, min(config.rate / 10,
-                                                                    float(config.window))))
+        self._bucket = _RateControl(config.rate, window=config.window)
         self._failures = 0
         self._next_attempt = 0.0
         self._paused_until = 0.0
@@ -640,6 +651,9 @@ class SmppTransport:
         self._inbound: collections.deque[InboundSms] = collections.deque()
         self._mo_parts: dict[tuple[str, int, int], dict[int, str]] = {}
         self.stats = collections.Counter[str]()
+        # results decided in the running batch and not yet handed to its sink
+        self._decided: list[_Job] = []
+        self._sink: ResultSink | None = None
 
     @classmethod
     def from_url(cls, url: str) -> SmppTransport:
@@ -666,14 +680,22 @@ class SmppTransport:
     def connected(self) -> bool:
         return self._link is not None and self._link.alive and not self._link.write_error
 
-    def submit_batch(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
+    def submit_batch(self, messages: Sequence[OutgoingSms], *,
+                     on_results: ResultSink | None = None) -> list[SubmitResult]:
+        """See ``Transport.submit_batch``: results decided while the batch runs go to
+        ``on_results`` before the next submit_sm is written, so at most a window of
+        messages is ever accepted by the SMS centre and not yet handed over."""
         jobs: list[_Job] = []
         for sms in messages:
             job = self._prepare(sms)
             jobs.append(job)
         open_jobs = [job for job in jobs if job.result is None]
         if open_jobs:
-            self._run(open_jobs)
+            self._decided, self._sink = [], on_results
+            try:
+                self._run(open_jobs)
+            finally:
+                self._decided, self._sink = [], None
         results = []
         for job in jobs:
             assert job.result is not None
@@ -886,8 +908,9 @@ class SmppTransport:
             fields.update(sar_msg_ref_num=seg.reference, sar_total_segments=seg.total,
                           sar_segment_seqnum=seg.seqnum)
         tlvs: list[tuple[int, bytes]] = []
-        if cfg.dedupe_tag is not None and job.sms.dedupe_key:
-            tlvs.append((cfg.dedupe_tag, job.sms.dedupe_key.encode("utf-8")[:255]))
+        if cfg.dedupe_tag is not None and job.sms.wire_key:
+            # the opaque digest, never the readable key (it may carry customer numbers)
+            tlvs.append((cfg.dedupe_tag, job.sms.wire_key.encode("utf-8")[:255]))
         return encode_pdu("submit_sm", seq, tlvs=tlvs, **fields)
 
     def _run(self, jobs: list[_Job]) -> None:
@@ -911,6 +934,7 @@ class SmppTransport:
                 # answers that arrived before the link went down still count
                 self._take_answers(batch, link.take_responses(0))
                 for job, _index, _deadline in batch.inflight.values():
+                    job.attempted = True  # the SMS centre may have taken it
                     self._finish(job, SubmitStatus.RETRY,
                                  f"no submit_sm_resp before the link was lost ({link.reason})",
                                  retry_after=0.0)
@@ -920,7 +944,10 @@ class SmppTransport:
             if not batch.inflight:
                 if batch.stopped or not batch.queue:
                     break
-                time.sleep(wait)  # only the rate limit holds us back
+                if self._decided:  # they hold the room: hand them over, then go on
+                    self._hand_over()
+                    continue
+                time.sleep(min(wait, cfg.timeout))  # only the rate limit holds us back
                 continue
             oldest_deadline = next(iter(batch.inflight.values()))[2]
             now = time.monotonic()
@@ -931,19 +958,41 @@ class SmppTransport:
             if batch.queue and not batch.stopped and len(batch.inflight) < cfg.window:
                 timeout = min(timeout, wait)
             self._take_answers(batch, link.take_responses(timeout))
+            if len(self._decided) >= max(1, cfg.window // 2) or not batch.inflight:
+                self._hand_over()
         for job in jobs:
             if job.result is None:
                 self._finish(job, SubmitStatus.RETRY, batch.stop_reason or "not sent",
                              retry_after=batch.stop_retry_after)
 
+    def _room_for(self, batch: _Batch, job: _Job) -> bool:
+        """May a segment of ``job`` go now? Not when the window is full, nor when the
+        messages possibly at the SMS centre and not handed over yet (in the window,
+        decided since the last hand-over, and ``job`` itself) would exceed it."""
+        window = self.config.window
+        if len(batch.inflight) >= window:
+            return False
+        if len(self._decided) + len(batch.inflight) + 1 <= window:
+            return True  # even counting every segment in flight as its own message
+        held = {id(other) for other, _index, _deadline in batch.inflight.values()}
+        held.add(id(job))
+        return len(self._decided) + len(held) <= window
+
     def _send_window(self, link: _Link, batch: _Batch) -> float:
         """Send segments while the window and the rate allow; returns how long the
-        rate limit wants us to wait before the next one (0 if it does not)."""
-        while batch.queue and not batch.stopped and len(batch.inflight) < self.config.window:
+        rate limit wants us to wait before the next one (0 if it does not;
+        ``_NO_ROOM`` when only answers or a hand-over make room).
+
+        Results not handed over yet take room in the window: results are handed
+        over in groups (fewer, larger writes for the caller), and still at most a
+        window of messages is ever accepted and not handed over."""
+        while batch.queue and not batch.stopped:
             job, index = batch.queue[0]
             if job.result is not None:  # another segment of it already decided it
                 batch.queue.popleft()
                 continue
+            if not self._room_for(batch, job):
+                return _NO_ROOM
             delay = self._bucket.take()
             if delay > 0:
                 return delay
@@ -957,31 +1006,54 @@ class SmppTransport:
                 link.settle()
                 return 0.0
             self.stats["submit_sm"] += 1
-            job.sent = True
             batch.inflight[seq] = (job, index, time.monotonic() + self.config.timeout)
         return 0.0
 
     def _take_answers(self, batch: _Batch, answers: dict[int, tuple[int, int, bytes]]) -> None:
+        """Apply the SMS centre's answers. A throttled segment goes back to the head of
+        the batch and is sent again at the lowered rate; it never costs the message
+        an attempt. Only when the SMS centre has throttled everything for a whole
+        ``timeout`` does the batch stop (the rest comes back RETRY, unattempted) and
+        the next one wait ``throttle_pause``."""
         cfg = self.config
+        again: list[tuple[_Job, int]] = []
         for seq, (command_id, status, data) in answers.items():
             entry = batch.inflight.pop(seq, None)
             if entry is None:
                 continue  # a late answer to something already given up
             job, index, _deadline = entry
-            if command_id == SUBMIT_SM_RESP and status == ESME_ROK:
-                self._accepted_segment(job, index, _text(decode_pdu(data).message_id))
-            elif status in THROTTLING:
+            if status in THROTTLING:
                 self.stats["throttled"] += 1
-                self._paused_until = time.monotonic() + cfg.throttle_pause
-                self._finish(job, SubmitStatus.RETRY, status_text(status),
-                             retry_after=cfg.throttle_pause)
-                batch.stop(f"not sent: the SMS centre is throttling ({status_text(status)})",
-                           retry_after=cfg.throttle_pause)
+                self._bucket.throttled()
+                if job.result is None:
+                    again.append((job, index))
+                now = time.monotonic()
+                if now - batch.last_progress > cfg.timeout:
+                    self._paused_until = now + cfg.throttle_pause
+                    batch.stop(f"not sent: the SMS centre throttled every submit for "
+                               f"{cfg.timeout:g} s ({status_text(status)})",
+                               retry_after=cfg.throttle_pause)
+                continue
+            batch.last_progress = time.monotonic()
+            if command_id == SUBMIT_SM_RESP and status == ESME_ROK:
+                self._bucket.accepted()
+                self._accepted_segment(job, index, _text(decode_pdu(data).message_id))
             elif status in TRANSIENT:
+                job.attempted = True
                 self._finish(job, SubmitStatus.RETRY, status_text(status))
             else:
                 self.stats["rejected"] += 1
                 self._finish(job, SubmitStatus.FAILED, status_text(status))
+        batch.queue.extendleft(reversed(again))
+
+    def _hand_over(self) -> None:
+        """Give the results decided so far to the batch's sink (the dispatcher records
+        them) before anything more is written to the SMS centre."""
+        if not self._decided:
+            return
+        decided, self._decided = self._decided, []
+        if self._sink is not None:
+            self._sink([job.result for job in decided if job.result is not None])
 
     def _accepted_segment(self, job: _Job, index: int, message_id: str) -> None:
         job.ids[index] = message_id
@@ -994,6 +1066,7 @@ class SmppTransport:
             job.result = SubmitResult(outbox_id=job.sms.outbox_id,
                                       status=SubmitStatus.SUBMITTED,
                                       message_ids=tuple(i for i in job.ids if i))
+            self._decided.append(job)
         else:
             self._remember(job)
 
@@ -1013,7 +1086,8 @@ class SmppTransport:
             self._remember(job)
         job.result = SubmitResult(outbox_id=job.sms.outbox_id, status=status, error=error,
                                   retry_after=retry_after,
-                                  attempted=job.sent or status != SubmitStatus.RETRY)
+                                  attempted=job.attempted or status != SubmitStatus.RETRY)
+        self._decided.append(job)
 
     # --- incoming deliver_sm (reader thread) ---
 
@@ -1075,30 +1149,118 @@ class SmppTransport:
                 continue
 
 
-class _TokenBucket:
-    """``rate`` tokens per second, at most ``burst`` saved up (monotonic time)."""
+class _Bucket:
+    """A token bucket on the monotonic clock; ``rate`` 0 never holds back."""
 
-    def __init__(self, rate: float, *, burst: float) -> None:
+    def __init__(self, rate: float, *, window: int, now: float) -> None:
+        self.window = window
         self.rate = rate
-        self.burst = burst
-        self.tokens = burst
-        self.stamp = time.monotonic()
+        self.tokens = self.burst
+        self.stamp = now
 
-    def take(self) -> float:
-        """Take one token: 0 when granted, else the seconds until one is available."""
+    @property
+    def burst(self) -> float:
+        """A tenth of a second's worth, at least one, never more than the window."""
+        return max(1.0, min(self.rate / 10, float(self.window)))
+
+    def wait(self, now: float) -> float:
+        """0 when a token is there, else the seconds until one is."""
         if self.rate <= 0:
             return 0.0
-        now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def spend(self) -> None:
+        if self.rate > 0:
             self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
 
     def give_back(self) -> None:
         if self.rate > 0:
             self.tokens = min(self.burst, self.tokens + 1)
+
+    def set_rate(self, rate: float, now: float) -> None:
+        self.wait(now)  # what the old rate earned up to now
+        self.rate = rate
+        self.tokens = min(self.burst, self.tokens)
+
+
+class _RateControl:
+    """How fast submit_sm may go: the configured rate as a hard ceiling, and under it
+    a pace that follows what the SMS centre allows.
+
+    ``ceiling`` is a token bucket at the configured ``limit`` (0 = none): never
+    exceeded, throttled submits included. ``pace`` starts at the limit. Each
+    throttle answer lowers it by ``DECREASE`` (from the rate actually reached
+    when there is no limit), though not below the rate at which the SMS centre
+    has lately been accepting, and leaves its bucket with ``CREDIT`` of a token,
+    so the throttled segment is tried again after half an interval at the lower
+    pace, not after a saved-up burst; each accepted submit raises the pace by
+    ``INCREASE`` back towards the limit. An SMS centre that throttles now and
+    then costs little more than the throttled submits themselves; one that
+    allows less than the limit is followed at about what it allows.
+    """
+
+    DECREASE = 0.85
+    INCREASE = 0.10
+    CREDIT = 0.5
+    FLOOR = 1.0  # submits per second, however hard the SMS centre throttles
+    UNLIMITED = 100_000.0  # without a limit, past this pace there is none again
+
+    def __init__(self, limit: float, *, window: int) -> None:
+        now = time.monotonic()
+        self.limit = limit
+        self.ceiling = _Bucket(limit, window=window, now=now)
+        self.pace = _Bucket(limit, window=window, now=now)
+        self.granted: collections.deque[float] = collections.deque(maxlen=32)
+        self.accepts: collections.deque[float] = collections.deque(maxlen=32)
+
+    @property
+    def rate(self) -> float:
+        """The pace now, submits per second (0: no limit)."""
+        return self.pace.rate
+
+    def take(self) -> float:
+        """Take one token: 0 when granted, else the seconds until one is available."""
+        now = time.monotonic()
+        wait = max(self.ceiling.wait(now), self.pace.wait(now))
+        if wait > 0:
+            return wait
+        self.ceiling.spend()
+        self.pace.spend()
+        self.granted.append(now)
+        return 0.0
+
+    def give_back(self) -> None:
+        self.ceiling.give_back()
+        self.pace.give_back()
+
+    def throttled(self) -> None:
+        now = time.monotonic()
+        base = self.pace.rate if self.pace.rate > 0 else self._per_second(self.granted)
+        lowered = max(self.FLOOR, base * self.DECREASE, self._per_second(self.accepts, now))
+        self.pace.set_rate(min(lowered, base), now)
+        self.pace.tokens = self.CREDIT
+
+    def accepted(self) -> None:
+        now = time.monotonic()
+        self.accepts.append(now)
+        if self.pace.rate <= 0:
+            return
+        raised = self.pace.rate * (1 + self.INCREASE)
+        if self.limit > 0:
+            raised = min(self.limit, raised)
+        elif raised >= self.UNLIMITED:
+            raised = 0.0
+        self.pace.set_rate(raised, now)
+
+    def _per_second(self, stamps: collections.deque[float], now: float | None = None) -> float:
+        """Events per second over the last few ``stamps`` (up to ``now`` when given);
+        ``FLOOR`` when there are too few to tell."""
+        if len(stamps) < 2:
+            return self.FLOOR
+        span = (now if now is not None else stamps[-1]) - stamps[0]
+        return (len(stamps) - 1) / max(span, 1e-3)
 
 
 __all__ = [
