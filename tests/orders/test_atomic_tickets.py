@@ -149,10 +149,11 @@ def test_sixteen_parallel_reports_open_one_work_order(home, staff, token_for):
 
 
 @pytest.fixture
-def listener(now):
+def listener(now, staff):
+    # A listener carries its user's scope: the agent sees the line's records.
     for api in ("troubleTicket", "productOrder"):
         do_register_listener(now=now, api=api, callback="http://listener.test/events",
-                             actor=None)
+                             actor=staff.agent)
 
 
 @pytest.mark.parametrize("refused", [
