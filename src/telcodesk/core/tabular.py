@@ -293,12 +293,15 @@ def read_table(data: bytes | str, columns: Sequence[Column], problems: Problems,
 
 
 def _records(reader: Any, problems: Problems) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank records with the line number they end on."""
+    """Non-blank records with the line number they start on (a quoted newline inside a
+    value makes a record span lines)."""
+    last = 0
     try:
         for values in reader:
+            start, last = last + 1, reader.line_num
             if not any(values) or not "".join(values).strip():
                 continue
-            yield reader.line_num, values
+            yield start, values
     except csv.Error as exc:
         problems.error(reader.line_num or 1, f"cannot read the line: {exc}")
 
