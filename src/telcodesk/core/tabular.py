@@ -157,6 +157,9 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
 # Control characters that never appear in a text export (tab, newlines and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Chinese characters, CJK and full-width punctuation: what a Chinese export holds.
+_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+                      r"\U00020000-\U0003134f\u2010-\u2027\u00b7\u00d7]")
 _NOT_TEXT = "not a text export (CSV): save the table as CSV (UTF-8 or GBK) and import that"
 
 
@@ -179,7 +182,7 @@ def decode(data: bytes | str) -> Decoded:
         try:
             text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
-            raise TabularError(f"marked UTF-8 but is not UTF-8 text: {_NOT_TEXT}") from None
+            raise TabularError(f"marked UTF-8 but not UTF-8 text, {_NOT_TEXT}") from None
     else:
         text, encoding = _detect(data)
     if _CONTROL.search(text[:65536]):
@@ -195,12 +198,22 @@ def _detect(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
-    if best is None or best.encoding not in ENCODINGS:
-        raise TabularError(f"neither UTF-8 nor GBK text: {_NOT_TEXT}")
+    if best is not None and best.encoding in ENCODINGS:
+        try:
+            return data.decode(best.encoding), best.encoding.replace("_", "-")
+        except UnicodeDecodeError:
+            pass
+    # A short or mostly-ASCII export can leave the detector unsure: GB18030 text whose
+    # non-ASCII characters are Chinese characters and punctuation is still Chinese text.
     try:
-        return data.decode(best.encoding), best.encoding.replace("_", "-")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise TabularError(f"neither UTF-8 nor GBK text: {_NOT_TEXT}") from None
+        raise TabularError(f"neither UTF-8 nor GBK text, {_NOT_TEXT}") from None
+    wide = [char for char in text if ord(char) > 0x7F]
+    chinese = sum(1 for char in wide if _CHINESE.match(char))
+    if not wide or chinese < 0.95 * len(wide):
+        raise TabularError(f"neither UTF-8 nor GBK text, {_NOT_TEXT}")
+    return text, "gb18030"
 
 
 def read_bytes(source: bytes | str | IO[bytes] | IO[str]) -> bytes | str:
