@@ -250,10 +250,11 @@ class _Importer:
                          if candidates else None)
         units = org_units_by_code_or_name(
             {r.unit for r, line in zip(chunk, lines, strict=True) if line is None and r.unit})
+        owner_ids = {line.customer_id for line in lines if line is not None}
+        customer_codes = {r.customer for r, line in zip(chunk, lines, strict=True)
+                          if r.customer and line is not None}
         customers = customer_selectors.customers_by_id_or_code(
-            ids={line.customer_id for line in lines if line is not None},
-            codes={r.customer for r, line in zip(chunk, lines, strict=True)
-                   if r.customer and line is not None})
+            ids=owner_ids, codes=customer_codes) if owner_ids or customer_codes else []
         by_id = {c.id: c for c in customers}
         by_code = {c.code: c for c in customers}
         staff = dict(User.objects.filter(

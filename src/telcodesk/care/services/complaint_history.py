@@ -132,10 +132,12 @@ def do_import_finished_complaints(*, now: dt.datetime, actor: User,
 
     numbers = {r.legacy_id: _number(r.number) for r in fresh}
     by_number: dict[str, list[customer_selectors.LineRecord]] = {}
-    for line in customer_selectors.lines_by_number({n for n in numbers.values() if n}):
+    wanted = {n for n in numbers.values() if n}
+    for line in customer_selectors.lines_by_number(wanted) if wanted else []:
         by_number.setdefault(line.number, []).append(line)
+    owners = {_line_of(lines).customer_id for lines in by_number.values()}
     tiers = {c.id: c.tier for c in customer_selectors.customers_by_id_or_code(
-        ids={_line_of(lines).customer_id for lines in by_number.values()})}
+        ids=owners)} if owners else {}
     units = org_units_by_code_or_name({r.unit for r in fresh if r.unit})
     staff = dict(User.objects.filter(username__in={r.handler for r in fresh if r.handler})
                  .values_list("username", "pk"))
