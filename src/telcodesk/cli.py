@@ -718,6 +718,9 @@ main.add_command(billing)
 from telcodesk.commands.report import report  # noqa: E402
 
 main.add_command(report)
+from telcodesk.commands.complaints_history import complaints  # noqa: E402
+
+main.add_command(complaints)
 
 
 if __name__ == "__main__":

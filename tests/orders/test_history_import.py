@@ -16,8 +16,9 @@ from telcodesk.orders import services
 from telcodesk.orders.errors import OrdersError
 from telcodesk.orders.history import FinishedRequest, Pause, read_finished_requests
 from telcodesk.orders.history_services import do_import_finished_requests
-from telcodesk.orders.models import CustomerOrder, OrderItem, WorkOrder
+from telcodesk.orders.models import CustomerOrder, HistoricalRequest, OrderItem, WorkOrder
 from telcodesk.sla.models import SlaClock, SlaPause
+from telcodesk.sla.selectors import finished_clock_totals
 from tests.conftest import SHANGHAI
 from tests.factories import SubscriptionFactory
 from tests.orders import orders_support
@@ -226,7 +227,10 @@ def counts() -> tuple[int, int, int, int]:
     ({"pauses": (Pause("customer_absent", at("2025-10-01", 10), at("2025-10-01", 11)),
                  Pause("awaiting_parts", at("2025-10-01", 10, 30), at("2025-10-01", 12)))},
      "request 2 (bad): pauses overlap"),
-    ({"subscription": "+8613300000000"}, "request 2 (bad): no broadband line numbered"),
+    ({"subscription": "+8613300000000"},
+     "request 2 (bad), broadband number +8613300000000 not in telcodesk: no service standard"),
+    ({"subscription": "+8613300000000", "unit": "nowhere"},
+     "request 2 (bad): no branch 'nowhere' (a code or a name)"),
     ({"kind": "install", "service": "mobile", "subscription": "MOBILE"},
      "request 2 (bad): no service standard in force"),
     ({"kind": "upgrade"}, "request 2 (bad): unknown kind 'upgrade'"),
@@ -326,19 +330,18 @@ def test_the_csv_reader_reads_every_column(home):
 
 @pytest.mark.parametrize("text, message", [
     ("", "history.csv: the file is empty"),
-    ("kind,service,number,accepted_at\n", "line 1: missing column(s) finished_at"),
-    ("kind,service,number,accepted_at,finished_at,colour\n",
-     "line 1: unknown column(s) colour"),
+    ("kind,service,number,accepted_at\n", "line 1: missing column(s): finished_at"),
+    ("\x00\x01binary\x02", "history.csv: binary data, not a text export (CSV)"),
     ("kind,service,number,accepted_at,finished_at\n", "the file holds no requests"),
     ("kind,service,number,accepted_at,finished_at\n"
      "repair,broadband,bb1,2025-10-20 08:00,2025-10-20 09:00\n"
      "repair,broadband,bb1,20/10/2025 08:00,2025-10-20 09:00\n"
      "repair,broadband,bb1,2025-10-20 08:00\n"
      "repair,broadband,bb1,2025-10-20 10:00,2025-10-20 09:00\n"
-     "repair,broadband,bb1,2025-10-20 08:00,2025-10-20 09:00,\n",
+     "repair,broadband,bb1,2025-10-20 08:00,2025-10-20 09:00,x\n",
      "4 bad line(s), nothing imported: line 3: time: '20/10/2025 08:00' is not a time like "
-     "2025-09-30 14:05; line 4: 4 cells, the header has 5; line 5: finished before it was "
-     "accepted; line 6: 6 cells, the header has 5"),
+     "2025-10-20 08:00 or 2025/10/20 08:00; line 4: 4 values, the header names 5 columns; "
+     "line 5: finished before it was accepted; line 6: 6 values, the header names 5 columns"),
     ("kind,service,number,accepted_at,finished_at,pauses\n"
      "repair,broadband,bb1,2025-10-20 08:00,2025-10-20 09:00,customer_absent|2025-10-20 08:30\n",
      "line 2: pauses: pause 'customer_absent|2025-10-20 08:30' is not reason|start|end"),
@@ -379,11 +382,90 @@ def test_the_command_refuses_a_bad_file_in_one_line(tmp_path, home):
     path.write_text("kind,service,number,accepted_at,finished_at\n"
                     f"repair,broadband,{home.broadband.number},2025-10-20 08:00,"
                     "2025-10-20 09:00\n"
-                    "repair,broadband,nope,2025-10-20 08:00,2025-10-20 09:00\n",
+                    "upgrade,broadband,nope,2025-10-20 08:00,2025-10-20 09:00\n",
                     encoding="utf-8")
     result = invoke("orders", "import-history", str(path))
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("telcodesk: error: line 3: no broadband line numbered nope")
+    assert result.stderr.strip() == (
+        "telcodesk: error: legacy.csv: 1 bad line(s), nothing imported: line 3: unknown kind "
+        "'upgrade' (one of install, move, repair, restore, change, activation, package_change, "
+        "suspension, name_change, transfer, cancellation, reconnection)")
     assert not WorkOrder.objects.exists()
     missing = invoke("orders", "import-history", str(tmp_path / "nothing.csv"))
     assert missing.exit_code == 1 and "cannot read" in missing.stderr
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 16, b"PK\x03\x04" + bytes(300)],
+                         ids=["garbage", "workbook"])
+def test_the_command_refuses_a_file_that_is_no_export_in_one_line(tmp_path, home, data):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(data)
+    result = invoke("orders", "import-history", str(path))
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "legacy.csv: " in result.stderr and "not a text export (CSV)" in result.stderr
+    assert not WorkOrder.objects.exists() and not HistoricalRequest.objects.exists()
+    assert not AuditEntry.objects.filter(action="orders.import_history").exists()
+
+
+# --- real exports: GBK, Chinese headers, Excel dates, churned subscribers ---------------------
+
+
+def real_export(home, *rows: str) -> bytes:
+    header = "工单号,工单类型,专业,用户号码,受理时间,完成时间,区县,城乡,派单人"
+    return "\r\n".join([header, *rows, ""]).encode("gbk")
+
+
+def test_an_export_with_a_churned_subscriber_keeps_the_request_for_the_figures(
+        tmp_path, home, org):
+    """GBK, Chinese headers, Excel-style times, an unknown column, and a line that left
+    before the switch-over: its repair is kept (48 h against 24 h: late) in the branch
+    the file names, and counts in the repair figures with the known line's repair."""
+    path = tmp_path / "工单.csv"
+    path.write_bytes(real_export(
+        home,
+        f"W-1,修障,宽带,{home.broadband.number},2025/10/20 08:00,2025/10/20 20:00,,,张三",
+        "W-2,修障,宽带,bb-gone-7,2025/10/20 09:00,2025-10-22 09:00:00,小店区分公司,城市,李四"))
+    result = invoke("orders", "import-history", str(path))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "工单.csv: warning: line 1: column(s) '派单人' ignored" in result.stderr
+    assert "1 on lines not in telcodesk, kept as historical requests" in result.output
+    assert imported("W-1").sla_clock.timely is True
+    kept = HistoricalRequest.objects.select_related("sla_clock").get()
+    assert (kept.external_id, kept.kind, kept.service, kept.number) == (
+        "W-2", "repair", "broadband", "bb-gone-7")
+    assert (kept.org_unit, kept.area) == (org.xiaodian, "urban")
+    assert kept.sla_clock.counted_duration == Decimal("48.0000")
+    assert kept.sla_clock.timely is False
+    assert "historical line bb-gone-7" in kept.sla_clock.subject_label
+    totals = [t for t in finished_clock_totals(start=at("2025-10-01", 0),
+                                               end=at("2025-11-01", 0), kinds=("repair",))
+              if t.service == "broadband"]
+    assert sum(t.count for t in totals) == 2
+    assert sum(t.timely for t in totals) == 1
+    again = invoke("orders", "import-history", str(path))
+    assert again.exit_code == 1 and "W-2 was already imported" in again.stderr
+
+
+def test_a_churned_line_without_a_branch_goes_to_the_top_unit(home, org):
+    summary = run_import(FinishedRequest(
+        kind="repair", service="broadband", subscription="bb-gone-8", area="rural",
+        accepted_at=at("2025-10-20", 8), finished_at=at("2025-10-21", 8), external_id="W-8"))
+    assert (summary.total, summary.historical, summary.work_orders) == (1, 1, 0)
+    kept = HistoricalRequest.objects.get()
+    assert (kept.org_unit, kept.area, kept.sla_clock.timely) == (org.operator, "rural", True)
+
+
+def test_one_wrong_row_of_an_export_is_named_and_nothing_is_written(tmp_path, home):
+    path = tmp_path / "工单.csv"
+    path.write_bytes(real_export(
+        home,
+        f"W-1,修障,宽带,{home.broadband.number},2025/10/20 08:00,2025/10/20 20:00,,,张三",
+        "W-2,修障,宽带,bb-gone-7,2025/10/20 09:00,2025/10/19 09:00,小店区分公司,城市,李四",
+        "W-3,修障,宽带,bb-gone-8,2025/10/20 09:00,2025/10/21 09:00,小店区分公司,山区,李四"))
+    result = invoke("orders", "import-history", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "工单.csv: 2 bad line(s), nothing imported: line 3: finished before it was accepted; "
+        "line 4: unknown area '山区' (one of urban, rural)")
+    assert not WorkOrder.objects.exists() and not HistoricalRequest.objects.exists()

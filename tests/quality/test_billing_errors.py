@@ -140,6 +140,29 @@ def test_chinese_headers_and_the_whole_operator(now):
     assert row.org_unit is None and row.all_records == 9_000_000
 
 
+def test_a_gbk_export_with_extra_columns_and_grouped_numbers(now, org):
+    text = ("地市,账期,单位编码,差错话单数,话单总数,制表人\r\n"
+            '太原,2025/07,ty,12,"300,000",张三\r\n'
+            '全省,2025年8月,,30,"9,000,000",张三\r\n')
+    report = do_import_billing_counts(now=now, actor=None,
+                                      path_or_stream=io.BytesIO(text.encode("gbk")),
+                                      file_name="账期.csv")
+    assert (report.rows, report.created) == (2, 2)
+    assert report.warnings == ["line 1: column(s) '地市', '制表人' ignored (not used by this "
+                               "import)"]
+    assert BillingErrorCount.objects.get(org_unit=org.taiyuan).all_records == 300_000
+    assert BillingErrorCount.objects.get(org_unit=None).all_records == 9_000_000
+
+
+def test_a_billing_file_that_is_no_text_export_is_refused_as_a_whole(now):
+    with pytest.raises(QualityFileError) as caught:
+        do_import_billing_counts(now=now, actor=None,
+                                 path_or_stream=io.BytesIO(bytes(range(256)) * 4))
+    assert caught.value.problems.refused_whole
+    assert "not a text export (CSV)" in caught.value.message
+    assert BillingErrorCount.objects.count() == 0
+
+
 def test_a_bad_billing_file_names_every_line_and_writes_nothing(now, org):
     text = ("month,unit_code,erroneous_records,all_records\n"
             "2025-07,ty,12,300000\n"

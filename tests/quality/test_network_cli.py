@@ -10,7 +10,7 @@ from django.utils import translation
 
 from telcodesk.cli import main
 from telcodesk.core import clock
-from telcodesk.quality.models import BillingErrorCount, NetworkCell, NetworkCounter
+from telcodesk.quality.models import BillingErrorCount, NetworkCell, NetworkCounter, NetworkImport
 from tests.quality.network_support import GOOD, counter_file, line
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,33 @@ def test_billing_import(tmp_path, org):
                                        "telcodesk: error: billing.csv: 1 error(s), nothing "
                                        "imported"]
     assert not BillingErrorCount.objects.filter(month=dt.date(2025, 8, 1)).exists()
+
+
+@pytest.mark.parametrize("command", [("network", "import"), ("network", "cells"),
+                                     ("billing", "import")])
+@pytest.mark.parametrize("data", [bytes(range(256)) * 16, b"PK\x03\x04" + bytes(300)],
+                         ids=["garbage", "workbook"])
+def test_a_file_that_is_no_export_is_refused_in_one_line(tmp_path, command, data):
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    result = cli(*command, str(path))
+    assert result.exit_code == 1
+    [message] = result.stderr.splitlines()
+    assert message.startswith("telcodesk: error: export.csv: ")
+    assert message.endswith("not a text export (CSV): save the table as CSV (UTF-8 or GBK) "
+                            "and import that")
+    assert not NetworkImport.objects.exists() and not NetworkCell.objects.exists()
+    assert not BillingErrorCount.objects.exists()
+
+
+def test_a_gbk_counter_export_with_extra_columns_is_imported_with_a_notice(tmp_path):
+    header = ("地市,小区名称,日期,忙时,厂家,试呼次数,应答次数,被叫忙次数,被叫无应答次数,"
+              "被叫不可及次数,业务信道请求次数,无线信道拥塞次数,通话建立次数,掉话次数")
+    row = '太原,迎泽-1,2025/9/1,20,中兴,"5,120",4290,410,240,86,4980,3,4870,21'
+    path = tmp_path / "话务.csv"
+    path.write_bytes(f"{header}\r\n{row}\r\n".encode("gbk"))
+    result = cli("network", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("话务.csv: warning: line 1: column(s) '地市', '厂家' ignored (not "
+                             "used by this import)\n")
+    assert NetworkCounter.objects.get().call_attempts == 5120

@@ -81,4 +81,6 @@ def billing_import(file: str) -> None:
                                               file_name=name, channel=Channel.CLI)
         except QualityFileError as exc:
             report_refused(exc)
+    for line in result.warnings:
+        click.echo(f"{name}: warning: {line}", err=True)
     click.echo(f"imported {name}: {result.describe()}")

@@ -22,9 +22,12 @@ def open_input(file: str) -> IO[bytes]:
 
 
 def report_refused(exc: Any) -> None:
-    """Print every error of a refused file (``FILE:LINE: message``), then fail."""
+    """Print every error of a refused file (``FILE:LINE: message``), then fail; a file
+    that is no table at all (binary, empty, no header) gets one line."""
     from telcodesk.cli import fail
 
+    if exc.problems.refused_whole:  # not a table at all: one line
+        fail(f"{exc.file_name}: {exc.problems.listed_errors()[0].message}")
     for problem in exc.problems.listed_errors():
         where = f"{exc.file_name}:{problem.line}" if problem.line else exc.file_name
         click.echo(f"{where}: {problem.message}", err=True)

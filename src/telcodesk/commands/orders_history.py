@@ -20,17 +20,18 @@ def orders() -> None:
 @click.option("--batch", type=click.IntRange(1), default=5000, show_default=True,
               help="Requests written per batch.")
 def import_history(file: Path, username: str, batch: int) -> None:
-    """Import the finished requests of FILE (legacy CSV, see docs/orders-history.md).
+    """Import the finished requests of FILE (a CSV export, see docs/orders-history.md).
 
-    Each becomes a closed work order or a completed order with its SLA clock;
-    a bad line refuses the whole file and nothing is written.
+    Each becomes a closed work order or a completed order with its SLA clock (a
+    request on a line telcodesk does not know is kept as a historical request);
+    a wrong line refuses the whole file, naming its line, and nothing is written.
     """
     from telcodesk.cli import clear_errors, fail, now, setup_django
 
     setup_django()
     from telcodesk.core.clock import operator_zone
     from telcodesk.core.models import Channel, User
-    from telcodesk.orders.history import read_finished_requests
+    from telcodesk.orders.history import read_history_file
     from telcodesk.orders.history_services import do_import_finished_requests
 
     started = time.perf_counter()
@@ -41,14 +42,13 @@ def import_history(file: Path, username: str, batch: int) -> None:
             if actor is None:
                 fail(f"no active staff member {username!r}")
         try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                requests = read_finished_requests(handle, zone=operator_zone(),
-                                                  name=file.name)
+            data = file.read_bytes()
         except OSError as exc:
             fail(f"cannot read {file}: {exc.strerror or exc}")
-        except UnicodeDecodeError:
-            fail(f"{file.name}: not UTF-8 text; save the export as UTF-8 CSV")
-        summary = do_import_finished_requests(now=now(), actor=actor, requests=requests,
+        read = read_history_file(data, zone=operator_zone(), name=file.name)
+        for warning in read.warnings:
+            click.echo(f"{file.name}: warning: {warning}", err=True)
+        summary = do_import_finished_requests(now=now(), actor=actor, requests=read.requests,
                                               batch=batch, channel=Channel.CLI)
     seconds = time.perf_counter() - started
     share = summary.timely_share
@@ -56,6 +56,9 @@ def import_history(file: Path, username: str, batch: int) -> None:
     click.echo(f"imported {summary.total:,} finished requests from {file.name}: "
                f"{summary.work_orders:,} work orders, {summary.orders:,} orders, "
                f"{summary.pauses:,} pauses ({kinds})")
+    if summary.historical:
+        click.echo(f"{summary.historical:,} on lines not in telcodesk, kept as historical "
+                   "requests for the figures")
     click.echo(f"timely {summary.timely:,} of {summary.total:,}"
                + (f" ({share:.2%})" if share is not None else "")
                + f"; {seconds:.1f} s ({summary.total / max(seconds, 1e-9):,.0f} requests/s)")

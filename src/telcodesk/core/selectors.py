@@ -112,3 +112,29 @@ def audit_trail(*, target_type: str, target_id: object, limit: int = 10) -> list
         AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id))
         .order_by("-at", "-id")[:limit]
     )
+
+
+def org_unit_top() -> OrgUnit | None:
+    """The operator's top unit (where a record without any branch belongs)."""
+    return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def org_units_by_code_or_name(names: set[str]) -> dict[str, OrgUnit]:
+    """Units named by code, Chinese or English name, as imports give them (unscoped:
+    imports only). A name shared by several units is left out (ambiguous)."""
+    if not names:
+        return {}
+    found: dict[str, OrgUnit] = {}
+    shared: set[str] = set()
+    units = OrgUnit.objects.filter(Q(code__in=names) | Q(name__in=names) | Q(name_en__in=names))
+    for unit in units.order_by("path"):
+        if unit.code in names:
+            found[unit.code] = unit
+        for label in {unit.name, unit.name_en} & names - {unit.code}:
+            if label in found and found[label].pk != unit.pk:
+                shared.add(label)
+            found.setdefault(label, unit)
+    for label in shared:
+        if found[label].code != label:
+            del found[label]
+    return found

@@ -5,30 +5,41 @@ and the legacy CSV format. Pure: nothing here reads or writes the database.
 ``orders.history_services.do_import_finished_requests`` stores it as the services
 would have (a work order or a customer order with its stopped SLA clock).
 
-The CSV format (UTF-8, a header row, one request per line; see
+The file format (a CSV export, read by ``core.tabular``: UTF-8 with or without
+BOM or GBK/GB18030, comma or tab separated, English or Chinese headers; see
 ``docs/orders-history.md``)::
 
     external_id,kind,service,number,accepted_at,finished_at,pauses
     L-1001,repair,broadband,0351A00001234,2025-09-29 09:10,2025-09-29 16:40,
-    L-1002,install,fixed,+863517654321,2025-09-30 10:00,2025-10-11 11:00,PAUSE
+    L-1002,install,fixed,+863517654321,2025/9/30 10:00,2025/10/11 11:00,PAUSE
 
 where ``PAUSE`` is ``customer_absent|2025-10-09 09:00|2025-10-10 09:00``.
 
 Required columns: ``kind``, ``service``, ``number``, ``accepted_at``,
-``finished_at``; the others may be missing or empty. ``pauses`` holds pauses
-separated by ``;``, each ``reason|start|end``. Times are ``YYYY-MM-DD HH:MM[:SS]``
-(or ISO 8601 with ``T``), in the operator's time zone unless they carry an offset.
+``finished_at``; the others may be missing or empty; columns nobody knows are
+ignored with a notice. ``pauses`` holds pauses separated by ``;``, each
+``reason|start|end``. Times are as exports write them (``2025-10-20 08:00:00``,
+``2025/10/20 08:00``, ``2025/10/20``), in the operator's time zone unless they
+carry an offset. ``unit`` (a branch code or name) and ``area`` (urban, rural)
+place a line telcodesk does not know (a churned subscriber's).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, NamedTuple
 
+from telcodesk.core.tabular import (
+    Column,
+    Problems,
+    ValueProblem,
+    normalise_name,
+    parse_datetime,
+    read_bytes,
+    read_table,
+)
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
 from telcodesk.orders.models import ItemKind, OrderChannel, WorkOrderKind
 from telcodesk.sla.services import PauseReason
@@ -57,10 +68,48 @@ SERVICES = ("fixed", "broadband", "mobile")
 CHANNELS = tuple(OrderChannel.values)
 PAUSE_REASONS = frozenset(PauseReason.values)
 
-COLUMNS = ("external_id", "kind", "service", "number", "customer", "accepted_at",
-           "finished_at", "pauses", "channel", "description", "technician", "team")
-REQUIRED_COLUMNS = ("kind", "service", "number", "accepted_at", "finished_at")
+AREAS = ("urban", "rural")
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("external_id", ("legacy_id", "id", "ticket_id", "order_id", "工单号", "工单编号",
+                           "原工单号", "单号", "流水号", "受理单号"), required=False),
+    Column("kind", ("type", "request_kind", "类型", "工单类型", "业务类型", "受理类型")),
+    Column("service", ("product", "业务", "专业", "产品", "产品类型", "业务种类")),
+    Column("number", ("line", "phone", "subscription", "号码", "用户号码", "业务号码",
+                      "电话号码", "接入号", "接入号码", "宽带账号")),
+    Column("customer", ("customer_code", "客户编码", "客户编号"), required=False),
+    Column("accepted_at", ("accepted", "received_at", "reported_at", "受理时间", "申告时间",
+                           "报障时间", "登记时间")),
+    Column("finished_at", ("finished", "completed_at", "restored_at", "完成时间", "竣工时间",
+                           "修复时间", "处理完成时间")),
+    Column("pauses", ("暂停", "暂停记录", "挂起记录"), required=False),
+    Column("channel", ("渠道", "受理渠道"), required=False),
+    Column("description", ("remark", "note", "描述", "内容", "故障描述", "备注"),
+           required=False),
+    Column("technician", ("staff", "维修员", "装维人员", "处理人"), required=False),
+    Column("team", ("班组", "维护班组"), required=False),
+    Column("unit", ("unit_code", "branch", "org_unit", "地市", "区县", "分公司", "所属单位",
+                    "单位", "单位编码"), required=False),
+    Column("area", ("城乡", "城乡属性", "城乡类型", "区域类型"), required=False),
+)
+COLUMNS = tuple(c.name for c in HISTORY_COLUMNS)
+REQUIRED_COLUMNS = tuple(c.name for c in HISTORY_COLUMNS if c.required)
 MAX_REPORTED_ERRORS = 10
+
+# Values as Chinese exports write them.
+_KIND_NAMES = {"装机": "install", "新装": "install", "移机": "move", "修障": "repair",
+               "障碍": "repair", "故障": "repair", "维修": "repair", "报障": "repair",
+               "开户": "activation", "套餐变更": "package_change", "停机": "suspension",
+               "改名": "name_change", "过户": "transfer", "拆机": "cancellation",
+               "销户": "cancellation", "复机": "reconnection"}
+_SERVICE_NAMES = {"固话": "fixed", "固定电话": "fixed", "宽带": "broadband",
+                  "移动": "mobile", "手机": "mobile"}
+_AREA_NAMES = {"城市": "urban", "城镇": "urban", "市区": "urban", "城区": "urban",
+               "农村": "rural", "乡村": "rural", "乡镇": "rural"}
+
+
+def _value(text: str, names: dict[str, str]) -> str:
+    key = normalise_name(text)
+    return names.get(key, key)
 
 
 class Pause(NamedTuple):
@@ -81,7 +130,8 @@ class FinishedRequest:
     name for broadband); ``customer`` a customer code (empty: the line's
     owner). ``channel`` empty means ``hotline`` for repairs, ``counter``
     otherwise. ``technician`` is a staff username, ``team`` a team code.
-    ``line`` is the source line in a file, used in error messages.
+    ``unit`` (a branch code or name) and ``area`` place a line telcodesk does not
+    know. ``line`` is the source line in a file, used in error messages.
     """
 
     kind: str
@@ -96,6 +146,8 @@ class FinishedRequest:
     description: str = ""
     technician: str = ""
     team: str = ""
+    unit: str = ""
+    area: str = ""
     line: int | None = None
 
     @property
@@ -122,6 +174,8 @@ class FinishedRequest:
             found.append(f"unknown service {self.service!r} (one of {', '.join(SERVICES)})")
         if not self.subscription.strip():
             found.append("the line's number is missing")
+        if self.area and self.area not in AREAS:
+            found.append(f"unknown area {self.area!r} (one of {', '.join(AREAS)})")
         if self.channel and self.channel not in CHANNELS:
             found.append(f"unknown channel {self.channel!r} (one of {', '.join(CHANNELS)})")
         naive = [label for label, value in (("accepted", self.accepted_at),
@@ -157,26 +211,15 @@ def ref(request: FinishedRequest, position: int) -> str:
     return f"{where} ({request.external_id})" if request.external_id else where
 
 
-# --- the CSV format -------------------------------------------------------------------
-
-_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
-                   r"\s*(Z|[+-]\d{2}:?\d{2})?$")
+# --- the file format ----------------------------------------------------------------
 
 
 def parse_time(text: str, zone: dt.tzinfo) -> dt.datetime:
-    """``YYYY-MM-DD HH:MM[:SS]`` (or ``T``), with an optional offset; else in ``zone``."""
-    match = _TIME.match(text.strip())
-    if not match:
-        raise ValueError(f"{text.strip()!r} is not a time like 2025-09-30 14:05")
-    day, clock, offset = match.groups()
-    if len(clock.split(":")[0]) == 1:
-        clock = "0" + clock
-    iso = f"{day}T{clock}" + ("+00:00" if offset == "Z" else (offset or ""))
+    """A time as exports write it (see ``core.tabular.parse_datetime``)."""
     try:
-        value = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a valid time") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+        return parse_datetime(text, zone)
+    except ValueProblem as exc:
+        raise ValueError(str(exc)) from None
 
 
 def parse_pauses(text: str, zone: dt.tzinfo) -> tuple[Pause, ...]:
@@ -193,89 +236,71 @@ def parse_pauses(text: str, zone: dt.tzinfo) -> tuple[Pause, ...]:
     return tuple(pauses)
 
 
-def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells); line numbers count physical lines (quoted newlines too)."""
-    source = iter(lines)
-    counter = {"line": 0}
+@dataclass
+class HistoryFile:
+    """The requests of a file and the notices about it (ignored columns)."""
 
-    def counted() -> Iterator[str]:
-        for text in source:
-            counter["line"] += 1
-            yield text
-
-    reader = csv.reader(counted())
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = counter["line"] + 1
+    requests: list[FinishedRequest]
+    warnings: list[str] = field(default_factory=list)
 
 
-def read_finished_requests(lines: Iterable[str], *, zone: dt.tzinfo,
-                           name: str = "") -> list[FinishedRequest]:
-    """Read the legacy CSV format (see the module's docstring) into records.
+def _refused(prefix: str, problems: Problems) -> OrdersError:
+    if problems.refused_whole:
+        return OrdersError(OrdersErrorCode.INVALID,
+                           f"{prefix}{problems.listed_errors()[0].message}")
+    listed = problems.listed_errors()[:MAX_REPORTED_ERRORS]
+    more = problems.error_count - len(listed)
+    return OrdersError(OrdersErrorCode.INVALID,
+                       f"{prefix}{problems.error_count} bad line(s), nothing imported: "
+                       + "; ".join(str(p) for p in listed)
+                       + (f" (and {more} more)" if more else ""))
 
-    Every line is checked; any error refuses the whole file with an
-    ``OrdersError`` naming the lines (the first ``MAX_REPORTED_ERRORS``).
+
+def read_history_file(source: bytes | str | IO[bytes] | IO[str] | Iterable[str], *,
+                      zone: dt.tzinfo, name: str = "") -> HistoryFile:
+    """Read an export of finished requests (see the module's docstring).
+
+    Every line is checked; any wrong line refuses the whole file with an
+    ``OrdersError`` naming the lines (the first ``MAX_REPORTED_ERRORS``); a file
+    that is no table at all (binary, empty, no header) is refused in one line.
     """
     prefix = f"{name}: " if name else ""
-    rows = _rows(lines)
-    try:
-        first = next(rows)
-    except StopIteration:
-        raise OrdersError(OrdersErrorCode.INVALID, f"{prefix}the file is empty") from None
-    except csv.Error as exc:
-        raise OrdersError(OrdersErrorCode.INVALID, f"{prefix}line 1: {exc}") from None
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in first[1]]
-    unknown = [c for c in header if c not in COLUMNS]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if unknown or missing or duplicated:
-        parts = ([f"unknown column(s) {', '.join(unknown)}"] if unknown else []) + \
-                ([f"missing column(s) {', '.join(missing)}"] if missing else []) + \
-                ([f"repeated column(s) {', '.join(duplicated)}"] if duplicated else [])
-        raise OrdersError(OrdersErrorCode.INVALID,
-                          f"{prefix}line 1: {'; '.join(parts)} (columns: {', '.join(COLUMNS)})")
-    index = {column: header.index(column) for column in header}
+    if isinstance(source, bytes | str) or hasattr(source, "read"):
+        data = read_bytes(source)  # type: ignore[arg-type]
+    else:
+        data = "".join(source)
+    problems = Problems(limit=MAX_REPORTED_ERRORS)
+    table = read_table(data, HISTORY_COLUMNS, problems)
+    if table is None:
+        raise _refused(prefix, problems)
     requests: list[FinishedRequest] = []
-    errors: list[str] = []
-    count, line = 0, 1
-    try:
-        for line, cells in rows:
-            if not any(cell.strip() for cell in cells):
-                continue
-            problem = ""
-            if len(cells) != len(header):
-                problem = f"{len(cells)} cells, the header has {len(header)}"
-            else:
-                try:
-                    request = _request(cells, index, zone=zone, line=line)
-                except ValueError as exc:
-                    problem = str(exc)
-                else:
-                    problem = "; ".join(request.problems())
-                    requests.append(request)
-            if problem:
-                count += 1
-                if len(errors) < MAX_REPORTED_ERRORS:
-                    errors.append(f"line {line}: {problem}")
-    except csv.Error as exc:
-        count += 1
-        errors.append(f"near line {line + 1}: {exc}")
-    if errors:
-        more = f" (and {count - len(errors)} more)" if count > len(errors) else ""
-        raise OrdersError(OrdersErrorCode.INVALID,
-                          f"{prefix}{count} bad line(s), nothing imported: "
-                          f"{'; '.join(errors)}{more}")
+    for line, cells in table.records:
+        try:
+            request = _request(table.value, cells, zone=zone, line=line)
+        except ValueError as exc:
+            problems.error(line, str(exc))
+            continue
+        found = request.problems()
+        if found:
+            problems.error(line, "; ".join(found))
+        requests.append(request)
+    if not problems.ok:
+        raise _refused(prefix, problems)
     if not requests:
         raise OrdersError(OrdersErrorCode.INVALID, f"{prefix}the file holds no requests")
-    return requests
+    return HistoryFile(requests=requests, warnings=problems.warning_lines())
 
 
-def _request(cells: list[str], index: dict[str, int], *, zone: dt.tzinfo,
+def read_finished_requests(source: bytes | str | IO[bytes] | IO[str] | Iterable[str], *,
+                           zone: dt.tzinfo, name: str = "") -> list[FinishedRequest]:
+    """The requests of ``read_history_file``."""
+    return read_history_file(source, zone=zone, name=name).requests
+
+
+def _request(value: Callable[[list[str], str], str], cells: list[str], *, zone: dt.tzinfo,
              line: int) -> FinishedRequest:
     def cell(column: str) -> str:
-        at = index.get(column)
-        return cells[at].strip() if at is not None else ""
+        return value(cells, column)
 
     for column in REQUIRED_COLUMNS:
         if not cell(column):
@@ -290,8 +315,14 @@ def _request(cells: list[str], index: dict[str, int], *, zone: dt.tzinfo,
     except ValueError as exc:
         raise ValueError(f"pauses: {exc}") from None
     return FinishedRequest(
-        kind=cell("kind").lower(), service=cell("service").lower(),
+        kind=_value(cell("kind"), _KIND_NAMES), service=_value(cell("service"), _SERVICE_NAMES),
         subscription=cell("number"), accepted_at=accepted, finished_at=finished,
         customer=cell("customer"), pauses=pauses, channel=cell("channel").lower(),
         external_id=cell("external_id")[:100], description=cell("description"),
-        technician=cell("technician"), team=cell("team"), line=line)
+        technician=cell("technician"), team=cell("team"), unit=cell("unit"),
+        area=_value(cell("area"), _AREA_NAMES) if cell("area") else "", line=line)
+
+
+__all__ = ["AREAS", "COLUMNS", "HISTORY_COLUMNS", "KINDS", "REQUIRED_COLUMNS", "SERVICES",
+           "FinishedRequest", "HistoryFile", "Pause", "parse_pauses",
+           "parse_time", "read_finished_requests", "read_history_file", "ref"]

@@ -12,6 +12,12 @@ from reserved primary keys (``WO…``/``PO…`` in the normal sequence), so a ba
 costs a handful of statements, not a few per row. Per batch one audit entry;
 no timeline events, TMF events or SMS (the requests are history). Subscriptions
 are not changed: the lines are already in the state these requests left them.
+
+A request about a line telcodesk does not know (a subscriber who left before
+the switch-over) is kept as a ``HistoricalRequest``: no customer, line or work
+order, but its stopped SLA clock counts in the figures like any other, in the
+branch and area the file gives (``unit``, ``area``; default the operator's top
+unit and that unit's area), and its clock is labelled "historical line".
 All or nothing: a bad request refuses the whole call with an error naming it.
 """
 
@@ -22,14 +28,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.urls import reverse
 
 from telcodesk.core import phone
 from telcodesk.core.bulk import BulkTable, instant_column, values_subquery
-from telcodesk.core.models import Channel, User
+from telcodesk.core.models import Channel, OrgUnit, User
+from telcodesk.core.selectors import org_unit_top, org_units_by_code_or_name
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
@@ -40,6 +47,7 @@ from telcodesk.orders.models import (
     WORK_ORDER_CODE_PREFIX,
     ConfirmationKind,
     CustomerOrder,
+    HistoricalRequest,
     ItemKind,
     OrderChannel,
     OrderItem,
@@ -55,6 +63,8 @@ from telcodesk.sla import services as sla_services
 DEFAULT_BATCH = 5000
 # The status reason of imported work orders and the state reason of imported orders.
 IMPORTED = "imported history"
+# How the clock of a request on a line telcodesk does not know is labelled.
+HISTORICAL_LINE = "historical line"
 _E164 = re.compile(r"^\+\d{6,15}$")
 _CODE_SLOT = "__code__"
 
@@ -69,12 +79,29 @@ ORDER_FIELDS = (
     "created_at", "updated_at", "state_changed_at", "completed_at", "sla_clock_id")
 ITEM_FIELDS = ("order_id", "position", "action", "kind", "state", "subscription_id",
                "service", "number")
+HISTORICAL_FIELDS = ("external_id", "kind", "service", "number", "org_unit_id", "area",
+                     "channel", "description", "accepted_at", "finished_at", "sla_clock_id",
+                     "imported_at")
+
+
+# A request on a known line: (request, line, customer, pk, code, technician, team).
+_Record = tuple[FinishedRequest, Any, Any, int, str, int | None, int | None]
+
+
+class _OnHistory(NamedTuple):
+    """A request on a line telcodesk does not know, kept as a ``HistoricalRequest``."""
+
+    request: FinishedRequest
+    unit_id: int
+    area: str
+    number: str
 
 
 @dataclass
 class HistorySummary:
     work_orders: int = 0
     orders: int = 0
+    historical: int = 0  # of which on lines telcodesk does not know
     pauses: int = 0
     timely: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
@@ -82,7 +109,7 @@ class HistorySummary:
 
     @property
     def total(self) -> int:
-        return self.work_orders + self.orders
+        return self.work_orders + self.orders + self.historical
 
     @property
     def late(self) -> int:
@@ -107,6 +134,8 @@ class _Importer:
         self.work_orders = BulkTable(WorkOrder, WORK_ORDER_FIELDS)
         self.orders = BulkTable(CustomerOrder, ORDER_FIELDS)
         self.items = BulkTable(OrderItem, ITEM_FIELDS)
+        self.historical = BulkTable(HistoricalRequest, HISTORICAL_FIELDS)
+        self.top: OrgUnit | None = None
         self.work_order_url = reverse("console:work_order", args=[_CODE_SLOT])
         self.order_url = reverse("console:order", args=[_CODE_SLOT])
         self.labels = {**{k: str(WorkOrderKind(k).label) for k in WorkOrderKind.values},
@@ -159,6 +188,35 @@ class _Importer:
             return max(live, key=lambda r: periods[r.id][0])
         return max(lines, key=lambda r: periods[r.id][1] or periods[r.id][0])
 
+    def _historical(self, request: FinishedRequest, where: str, units: dict[str, OrgUnit],
+                    technician: int | None) -> tuple[sla_services.FinishedClock, _OnHistory]:
+        """The clock and record of a request on a line telcodesk does not know."""
+        if request.unit:
+            unit = units.get(request.unit)
+            if unit is None:
+                raise self._refuse(where, f"no branch {request.unit!r} (a code or a name)")
+        else:
+            if self.top is None:
+                self.top = org_unit_top()
+            if self.top is None:
+                raise self._refuse(where, "no branch to file the request under")
+            unit = self.top
+        area = request.area or unit.area or "any"
+        number = self._number(request.service, request.subscription)
+        shown = number if request.service == "broadband" else phone.mask(number)
+        label = self.labels[request.kind] if request.is_work_order else \
+            self.labels[f"item:{request.kind}"]
+        clock = sla_services.FinishedClock(
+            service=request.service, kind=request.request_kind, area=area, tier="any",
+            org_unit_id=unit.pk, accepted_at=request.accepted_at,
+            stopped_at=request.finished_at,
+            subject_label=f"{label} · {HISTORICAL_LINE} {shown}"[:120], subject_url="",
+            assignee_id=technician,
+            pauses=tuple(sla_services.FinishedPause(p.reason, p.start, p.end)
+                         for p in request.pauses),
+            ref=f"{where}, {request.service} number {shown} not in telcodesk")
+        return clock, _OnHistory(request, unit.pk, area, number)
+
     # --- one batch
 
     def run(self, chunk: Sequence[FinishedRequest]) -> None:
@@ -181,20 +239,22 @@ class _Importer:
 
         keys = [(r.service, self._number(r.service, r.subscription)) for r in chunk]
         by_key: dict[tuple[str, str], list[customer_selectors.LineRecord]] = {}
-        for line in customer_selectors.lines_by_number({number for _, number in keys}):
-            by_key.setdefault((line.service, line.number), []).append(line)
+        for stored in customer_selectors.lines_by_number({number for _, number in keys}):
+            by_key.setdefault((stored.service, stored.number), []).append(stored)
         shared = [line.id for group in by_key.values() if len(group) > 1 for line in group]
         periods = customer_selectors.line_periods(shared) if shared else {}
-        lines = []
-        for request, key, where in zip(chunk, keys, refs, strict=True):
+        lines: list[customer_selectors.LineRecord | None] = []
+        for request, key in zip(chunk, keys, strict=True):
             candidates = by_key.get(key)
-            if not candidates:
-                shown = key[1] if request.service == "broadband" else phone.mask(key[1])
-                raise self._refuse(where, f"no {request.service} line numbered {shown}")
-            lines.append(self._pick(candidates, request.accepted_at, periods))
+            lines.append(self._pick(candidates, request.accepted_at, periods)
+                         if candidates else None)
+        units = org_units_by_code_or_name(
+            {r.unit for r, line in zip(chunk, lines, strict=True) if line is None and r.unit})
+        owner_ids = {line.customer_id for line in lines if line is not None}
+        customer_codes = {r.customer for r, line in zip(chunk, lines, strict=True)
+                          if r.customer and line is not None}
         customers = customer_selectors.customers_by_id_or_code(
-            ids={line.customer_id for line in lines},
-            codes={r.customer for r in chunk if r.customer})
+            ids=owner_ids, codes=customer_codes) if owner_ids or customer_codes else []
         by_id = {c.id: c for c in customers}
         by_code = {c.code: c for c in customers}
         staff = dict(User.objects.filter(
@@ -203,21 +263,29 @@ class _Importer:
         teams = dict(Team.objects.filter(code__in={r.team for r in chunk if r.team})
                      .values_list("code", "pk"))
 
-        work_ids = iter(self.work_orders.reserve_ids(sum(r.is_work_order for r in chunk)))
-        order_ids = iter(self.orders.reserve_ids(sum(not r.is_work_order for r in chunk)))
+        known = [line is not None for line in lines]
+        work_ids = iter(self.work_orders.reserve_ids(
+            sum(r.is_work_order and k for r, k in zip(chunk, known, strict=True))))
+        order_ids = iter(self.orders.reserve_ids(
+            sum(not r.is_work_order and k for r, k in zip(chunk, known, strict=True))))
         clocks: list[sla_services.FinishedClock] = []
-        records: list[tuple[FinishedRequest, Any, Any, int, str, int | None, int | None]] = []
+        records: list[_Record | _OnHistory] = []
         for request, line, where in zip(chunk, lines, refs, strict=True):
-            customer = by_code.get(request.customer) if request.customer else \
-                by_id.get(line.customer_id)
-            if customer is None:
-                raise self._refuse(where, f"no customer {request.customer}")
             technician = staff.get(request.technician) if request.technician else None
             if request.technician and technician is None:
                 raise self._refuse(where, f"no staff member {request.technician!r}")
             team = teams.get(request.team) if request.team else None
             if request.team and team is None:
                 raise self._refuse(where, f"no team {request.team!r}")
+            if line is None:
+                clock, record = self._historical(request, where, units, technician)
+                clocks.append(clock)
+                records.append(record)
+                continue
+            customer = by_code.get(request.customer) if request.customer else \
+                by_id.get(line.customer_id)
+            if customer is None:
+                raise self._refuse(where, f"no customer {request.customer}")
             if request.is_work_order:
                 pk = next(work_ids)
                 code = f"{WORK_ORDER_CODE_PREFIX}{pk:0{CODE_DIGITS}d}"
@@ -249,15 +317,19 @@ class _Importer:
         summary.pauses += sum(len(r.pauses) for r in chunk)
         summary.by_kind.update(r.kind for r in chunk)
         summary.batches += 1
-        codes = [record[4] for record in records]
-        work = sum(r.is_work_order for r in chunk)
+        codes = [record[4] for record in records if not isinstance(record, _OnHistory)]
+        historical = known.count(False)
+        work = sum(r.is_work_order and k for r, k in zip(chunk, known, strict=True))
         summary.work_orders += work
-        summary.orders += len(chunk) - work
+        summary.orders += len(chunk) - work - historical
+        summary.historical += historical
         do_audit(now=self.now, actor=self.actor, channel=self.channel,
                  action="orders.import_history", target_type="history_import",
-                 target_id=f"{min(codes)}..{max(codes)}" if len(codes) > 1 else codes[0],
+                 target_id=(f"{min(codes)}..{max(codes)}" if len(codes) > 1
+                            else codes[0] if codes else refs[0]),
                  summary=f"{len(chunk)} finished requests imported: {work} work orders, "
-                         f"{len(chunk) - work} orders",
+                         f"{len(chunk) - work - historical} orders, {historical} on "
+                         "historical lines",
                  details={"kinds": dict(Counter(r.kind for r in chunk)),
                           "from": refs[0], "to": refs[-1]})
 
@@ -267,6 +339,15 @@ class _Importer:
         orders = {order_state_reason(r.external_id): where
                   for r, where in zip(chunk, refs, strict=True)
                   if r.external_id and not r.is_work_order}
+        every = {r.external_id: where for r, where in zip(chunk, refs, strict=True)
+                 if r.external_id}
+        if every:
+            hit = HistoricalRequest.objects.filter(
+                external_id__in=values_subquery(every)).values_list("external_id",
+                                                                     flat=True).first()
+            if hit:
+                raise self._refuse(every[hit], f"external id {hit} was already imported "
+                                               f"(as a request on a historical line)")
         if work:
             found = WorkOrder.objects.filter(external_id__in=values_subquery(work)).values_list(
                 "external_id", "code").first()
@@ -282,17 +363,24 @@ class _Importer:
                                                      f"{found[0][len(IMPORTED) + 1:]} was "
                                                      f"already imported as {found[1]}")
 
-    def _write(self, records: Sequence[tuple[FinishedRequest, Any, Any, int, str, int | None,
-                                              int | None]],
-               clock_ids: Sequence[int]) -> None:
+    def _write(self, records: Sequence[_Record | _OnHistory], clock_ids: Sequence[int]) -> None:
         text = self.instant  # datetimes as the columns take them (rows are ``prepared``)
         closed_status, resolved_status = TicketStatus.CLOSED.value, TicketStatus.RESOLVED.value
         completed = OrderState.COMPLETED.value
         work_rows: list[tuple[Any, ...]] = []
         order_rows: list[tuple[Any, ...]] = []
         item_rows: list[tuple[Any, ...]] = []
-        for (request, line, customer, pk, code, technician, team), clock_id in zip(
-                records, clock_ids, strict=True):
+        historical_rows: list[tuple[Any, ...]] = []
+        for record, clock_id in zip(records, clock_ids, strict=True):
+            if isinstance(record, _OnHistory):
+                request = record.request
+                historical_rows.append((
+                    request.external_id, request.kind, request.service, record.number,
+                    record.unit_id, record.area, request.request_channel, request.description,
+                    text(request.accepted_at), text(request.finished_at), clock_id,
+                    text(self.now)))
+                continue
+            request, line, customer, pk, code, technician, team = record
             accepted = text(request.accepted_at)
             finished = text(request.finished_at)
             channel = request.request_channel
@@ -320,6 +408,7 @@ class _Importer:
         self.work_orders.insert(work_rows, prepared=True)
         self.orders.insert(order_rows, prepared=True)
         self.items.insert(item_rows, prepared=True)
+        self.historical.insert(historical_rows, prepared=True)
 
 
 @transaction.atomic

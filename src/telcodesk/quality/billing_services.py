@@ -11,7 +11,7 @@ charge record twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -147,6 +147,7 @@ class BillingImportReport:
     updated: int
     unchanged: int
     months: list[dt.date]
+    warnings: list[str] = field(default_factory=list)  # "line N: ..." (listed ones)
 
     def describe(self) -> str:
         span = ""
@@ -197,4 +198,5 @@ def do_import_billing_counts(*, now: dt.datetime, actor: User | None,
         raise QualityFileError(name, problems)
     return BillingImportReport(rows=len(parsed.rows), created=outcomes["created"],
                                updated=outcomes["corrected"], unchanged=outcomes["unchanged"],
-                               months=sorted({row.month for row in parsed.rows}))
+                               months=sorted({row.month for row in parsed.rows}),
+                               warnings=problems.warning_lines())

@@ -343,6 +343,8 @@ def billing_errors(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("Imported %(file)s: %(summary)s.")
                                      % {"file": upload.name, "summary": result.describe()})
+                    for line in result.warnings[:WARNINGS_SHOWN]:
+                        messages.warning(request, line)
                     return redirect("console:billing_errors")
         else:
             entry_form = BillingEntryForm(request.POST, units=billing_units(viewer),

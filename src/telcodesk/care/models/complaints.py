@@ -124,11 +124,17 @@ class Complaint(models.Model):
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("registered by"))
     updated_at = models.DateTimeField(_("last update"))
+    # The complaint's id in the legacy system it was imported from (blank: received here).
+    legacy_id = models.CharField(_("legacy complaint id"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        constraints = [
+            models.UniqueConstraint(fields=["legacy_id"], condition=~models.Q(legacy_id=""),
+                                    name="complaint_legacy_id_unique"),
+        ]
         indexes = [
             models.Index(fields=["state", "org_unit"], name="complaint_state_unit_idx"),
             models.Index(fields=["customer", "category", "received_at"],

@@ -1,15 +1,16 @@
 """The files the quality manager imports: busy-hour counters, the cell registry and
 billing-error counts. Pure: no database, no clock (``today`` is passed in).
 
-Every file is CSV text in UTF-8, with or without a byte-order mark, separated by
-commas or tabs (the separator is taken from the header line). The first
-non-blank line names the columns, in any order; each column may be named in
-English snake_case or by one of the aliases below (Chinese names from common
+Every file is read by ``core.tabular.read_table``: CSV text in UTF-8 (with or
+without a byte-order mark) or GBK/GB18030, separated by commas or tabs. The
+first non-blank line names the columns, in any order; each column may be named
+in English snake_case or by one of the aliases below (Chinese names from common
 network-management exports included). Names are matched after Unicode NFKC
 normalisation, in lower case, with spaces, hyphens, dots and slashes read as
 ``_``: ``Call Attempts``, ``call-attempts`` and ``CALL_ATTEMPTS`` are the same
-column. A column nobody knows is an error, so that a misspelt counter never
-goes unnoticed; blank lines are skipped.
+column. A column nobody knows (``地市``, ``厂家``) is ignored with a warning; a
+misspelt counter still refuses the file, as that counter's column is then
+missing. Blank lines are skipped.
 
 A file with any error is refused as a whole: every error is reported with its
 line number (the first ``MAX_LISTED``, then a count of the rest) and nothing
@@ -25,7 +26,7 @@ The counter file (one row per cell and day, the day's busy hour)::
   (before today) are accepted.
 - ``busy_hour``: ``20``, ``20:00`` or ``20:00-21:00`` (one hour starting on the
   hour, 0–23).
-- counts: whole numbers, 0 or more.
+- counts: whole numbers, 0 or more (thousands separators as in ``1,234`` accepted).
 - Errors (the file is refused): a missing, unknown or doubled column; a value
   that is empty, not a whole number or negative; a busy hour out of range; a
   cell twice for one day; counters that contradict each other: answered +
@@ -38,106 +39,36 @@ The counter file (one row per cell and day, the day's busy hour)::
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
+from telcodesk.core.tabular import (
+    MAX_LISTED,
+    Column,
+    Problem,
+    Problems,
+    ValueProblem,
+    normalise_name,
+    parse_count,
+    read_table,
+)
+from telcodesk.core.tabular import parse_date as parse_day
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 
-MAX_LISTED = 50  # errors listed in a report; the rest are counted
-_KEPT = 10_000  # problems kept in memory (the count goes on)
+__all__ = ["BILLING_COLUMNS", "CELL_COLUMNS", "COUNTER_COLUMNS", "COUNTS", "MAX_LISTED",
+           "BillingFile", "BillingRow", "CellFile", "CellRow", "Column", "CounterFile",
+           "CounterRow", "Problem", "Problems", "QualityFileError", "ValueProblem",
+           "check_billing_counts", "normalise_name", "parse_billing_file", "parse_busy_hour",
+           "parse_cell_file", "parse_count", "parse_day", "parse_month"]
+
 CELL_CODE_MAX = 60
 NOTE_MAX = 300
 
 
-# --- problems -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One error or warning; ``line`` 0 means the file as a whole."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-@dataclass
-class Problems:
-    """Errors and warnings found in one file, in line order when listed."""
-
-    limit: int = MAX_LISTED
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warning_count: int = 0
-
-    def error(self, line: int, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < _KEPT:
-            self.errors.append(Problem(line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        self.warning_count += 1
-        if len(self.warnings) < _KEPT:
-            self.warnings.append(Problem(line, message))
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    def listed_errors(self) -> list[Problem]:
-        return sorted(self.errors, key=lambda p: p.line)[:self.limit]
-
-    def listed_warnings(self) -> list[Problem]:
-        return sorted(self.warnings, key=lambda p: p.line)[:self.limit]
-
-    @property
-    def unlisted_errors(self) -> int:
-        return self.error_count - len(self.listed_errors())
-
-    @property
-    def unlisted_warnings(self) -> int:
-        return self.warning_count - len(self.listed_warnings())
-
-    def error_lines(self) -> list[str]:
-        lines = [str(p) for p in self.listed_errors()]
-        if self.unlisted_errors:
-            lines.append(f"… and {self.unlisted_errors} more error(s)")
-        return lines
-
-    def warning_lines(self) -> list[str]:
-        lines = [str(p) for p in self.listed_warnings()]
-        if self.unlisted_warnings:
-            lines.append(f"… and {self.unlisted_warnings} more warning(s)")
-        return lines
-
-
 # --- columns and their names ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # the canonical English snake_case name
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-
-
-_SEPARATORS = re.compile(r"[\s\-./]+")
-
-
-def normalise_name(text: str) -> str:
-    """How a header is compared: NFKC, lower case, separators read as ``_``."""
-    folded = unicodedata.normalize("NFKC", text).strip().lower()
-    return _SEPARATORS.sub("_", folded).strip("_")
 
 
 COUNTER_COLUMNS: tuple[Column, ...] = (
@@ -197,147 +128,12 @@ BILLING_COLUMNS: tuple[Column, ...] = (
 BILLING_HEADER = "month,unit_code,erroneous_records,all_records"
 
 
-def alias_index(columns: Sequence[Column]) -> dict[str, str]:
-    """Normalised header name → canonical column name."""
-    index: dict[str, str] = {}
-    for column in columns:
-        for name in (column.name, *column.aliases):
-            key = normalise_name(name)
-            known = index.setdefault(key, column.name)
-            if known != column.name:
-                raise ValueError(f"header alias {name!r} means both {known} and {column.name}")
-    return index
-
-
-_INDEXES = {id(cols): alias_index(cols) for cols in (COUNTER_COLUMNS, CELL_COLUMNS,
-                                                     BILLING_COLUMNS)}
-
-
-# --- reading a table ------------------------------------------------------------------
-
-
-def decode(data: bytes | str, problems: Problems) -> str | None:
-    """UTF-8 text without its byte-order mark; an error (with the line) otherwise."""
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problems.error(line, "the file is not UTF-8 text (a spreadsheet saved as CSV in "
-                             "Chinese Windows is GBK: save it as \"CSV UTF-8\")")
-        return None
-
-
-@dataclass
-class Table:
-    header_line: int
-    width: int
-    positions: dict[str, int]  # canonical name → position in a record
-    records: Iterator[tuple[int, list[str]]]
-
-
-def read_table(data: bytes | str, columns: Sequence[Column], problems: Problems) -> Table | None:
-    """Decode, find the separator and the header, map the columns.
-
-    ``None`` (with errors in ``problems``) when the header is not usable.
-    """
-    text = decode(data, problems)
-    if text is None:
-        return None
-    first = next((line for line in text.splitlines() if line.strip()), None)
-    expected = ",".join(c.name for c in columns if c.required)
-    if first is None:
-        problems.error(0, f"the file is empty: its first line must name the columns "
-                          f"({expected})")
-        return None
-    delimiter = "\t" if "\t" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = _records(reader, problems)
-    header_line, header = next(rows, (0, []))
-    if not header:
-        return None
-    index = _INDEXES.get(id(columns)) or alias_index(columns)
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    width = len(header)
-    while width and not header[width - 1].strip():  # a trailing separator
-        width -= 1
-    for position, raw in enumerate(header[:width]):
-        name = index.get(normalise_name(raw))
-        if name is None:
-            unknown.append(raw.strip())
-        elif name in positions:
-            problems.error(header_line, f"columns {header[positions[name]].strip()!r} and "
-                                        f"{raw.strip()!r} both mean {name}")
-        else:
-            positions[name] = position
-    missing = [c.name for c in columns if c.required and c.name not in positions]
-    if not positions:
-        problems.error(header_line, f"the first line must name the columns ({expected}); "
-                                    f"found {','.join(header)[:120]!r}")
-        return None
-    if unknown:
-        problems.error(header_line, f"unknown column(s): {', '.join(repr(u) for u in unknown)} "
-                                    f"(the columns are {expected}; see the documentation "
-                                    "for the accepted names)")
-    if missing:
-        problems.error(header_line, f"missing column(s): {', '.join(missing)}")
-    if not problems.ok:
-        return None
-    return Table(header_line=header_line, width=width, positions=positions,
-                 records=_sized(rows, width, problems))
-
-
-def _records(reader: Any, problems: Problems) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank records with the line number they end on."""
-    try:
-        for values in reader:
-            if not any(values) or not "".join(values).strip():
-                continue
-            yield reader.line_num, values
-    except csv.Error as exc:
-        problems.error(reader.line_num or 1, f"cannot read the line: {exc}")
-
-
-def _sized(rows: Iterator[tuple[int, list[str]]], width: int,
-           problems: Problems) -> Iterator[tuple[int, list[str]]]:
-    """Records with exactly ``width`` values (blank extra values tolerated)."""
-    for line, values in rows:
-        if len(values) > width and not "".join(values[width:]).strip():
-            values = values[:width]
-        if len(values) != width:
-            problems.error(line, f"{len(values)} values, the header names {width} columns")
-            continue
-        yield line, values
-
-
 # --- values ---------------------------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]0?0:00(?::00)?)?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _HOUR = r"(\d{1,2})(?::(\d{2}))?(?::00)?"
 _BUSY_HOUR = re.compile(rf"^{_HOUR}$")
 _BUSY_RANGE = re.compile(rf"^{_HOUR}\s*[-~–—至到]\s*{_HOUR}$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?(?:[-/]0?1)?$")
-_WHOLE = re.compile(r"^\d+$", re.ASCII)
-_NEGATIVE = re.compile(r"^-\d+$", re.ASCII)
-
-
-class ValueProblem(ValueError):
-    pass
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_day(text: str) -> dt.date:
-    value = text.strip()
-    match = _DATE.match(value) or _COMPACT_DATE.match(value)
-    if not match:
-        raise ValueProblem(f"not a date (YYYY-MM-DD or YYYY/MM/DD): {value!r}")
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise ValueProblem(f"no such date: {value!r}") from None
 
 
 @functools.lru_cache(maxsize=256)
@@ -361,19 +157,6 @@ def parse_busy_hour(text: str) -> int:
         if ranged[4] not in (None, "00") or (end != hour + 1 and not (hour == 23 and end == 0)):
             raise ValueProblem(f"the busy hour must last one hour: {value!r}")
     return hour
-
-
-def parse_count(text: str, name: str) -> int:
-    if text.isdigit() and text.isascii():  # the common case, fast
-        return int(text)
-    value = text.strip()
-    if _WHOLE.match(value):
-        return int(value)
-    if not value:
-        raise ValueProblem(f"{name} is empty")
-    if _NEGATIVE.match(value):
-        raise ValueProblem(f"{name} is negative: {value}")
-    raise ValueProblem(f"{name} is not a whole number: {text.strip()!r}")
 
 
 def parse_month(text: str) -> dt.date:
