@@ -214,7 +214,8 @@ class _Importer:
             assignee_id=technician,
             pauses=tuple(sla_services.FinishedPause(p.reason, p.start, p.end)
                          for p in request.pauses),
-            ref=f"{where}, {request.service} number {shown} not in telcodesk")
+            ref=f"{where}, {request.service} number {shown} not in telcodesk",
+            request_types=request.kind)
         return clock, _OnHistory(request, unit.pk, area, number)
 
     # --- one batch

@@ -7,10 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0003_complaints'),
+        ('care', '0004_party_interaction_create'),
         ('core', '0003_tmf_events'),
         ('customers', '0001_initial'),
-        ('orders', '0002_historical_requests'),
+        ('orders', '0003_historical_requests'),
         ('sla', '0002_finished_clock_cover_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_tmf_events'),
-        ('orders', '0001_initial'),
+        ('orders', '0002_one_open_repair_per_line'),
         ('sla', '0002_finished_clock_cover_idx'),
     ]
 
