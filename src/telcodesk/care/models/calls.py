@@ -4,7 +4,9 @@ A ``HotlineCall`` is one visit of one call to one agent queue: a call that
 leaves a queue and enters again (or enters another queue) is a second row. It is
 also the contact (TMF683 ``partyInteraction``) an agent opens a complaint or a
 ticket from. Rows are written in bulk by ``care.services.calls``; the unique key
-(source, call reference, queue, entry time) makes a re-import add nothing.
+(call reference, queue, entry time) makes a re-import add nothing, whatever the
+file's name: the same call read from a copy, a renamed or rotated file or an
+overlapping log is the same row.
 """
 
 from __future__ import annotations
@@ -104,10 +106,10 @@ class CallOutcome(models.TextChoices):
 class HotlineCall(models.Model):
     """One visit of a call to an agent queue (the contact an agent works from)."""
 
-    # No single-column indexes on the three foreign keys: the unique key starts with
-    # ``source``, ``hotline_call_queue_day_idx`` with ``queue`` and
-    # ``hotline_call_customer_idx`` is ``customer``'s; each index more costs every
-    # imported row (millions of them).
+    # No single-column indexes on the three foreign keys: ``hotline_call_queue_day_idx``
+    # starts with ``queue``, ``hotline_call_customer_idx`` is ``customer``'s, and
+    # ``source`` (the file a call was first read from) is never searched by; each
+    # index more costs every imported row (millions of them).
     source = models.ForeignKey(CallLogSource, on_delete=models.PROTECT, related_name="calls",
                                verbose_name=_("source"), db_index=False)
     call_ref = models.CharField(_("call id"), max_length=80)
@@ -138,8 +140,9 @@ class HotlineCall(models.Model):
         ordering = ["-entered_at", "-id"]
         verbose_name = _("hotline call")
         verbose_name_plural = _("hotline calls")
+        # A call is identified by itself, not by the file it was read from.
         constraints = [models.UniqueConstraint(
-            fields=["source", "call_ref", "queue", "entered_at"], name="hotline_call_once")]
+            fields=["call_ref", "queue", "entered_at"], name="hotline_call_once_per_call")]
         indexes = [
             models.Index(fields=["entered_at"], name="hotline_call_entered_idx"),
             models.Index(fields=["queue", "entered_date"], name="hotline_call_queue_day_idx"),

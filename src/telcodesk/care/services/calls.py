@@ -11,8 +11,11 @@ writes one ``HotlineCall`` per queue visit:
   groups page); their calls count for the queue at once;
 - lines that cannot be read are kept as ``CallImportReject`` rows with their
   line numbers and the reason; nothing is dropped silently;
-- the unique key (source, call id, queue, entry time) makes a second import of
-  the same lines add nothing; the run counts those as "already imported".
+- the unique key (call id, queue, entry time) makes a second import of the same
+  lines add nothing, whatever the file is called (a copy, a renamed, rotated or
+  overlapping log); the run counts those as "already imported". A call stored
+  without its exit line (the earlier file ended while it was in the queue) is
+  completed when a later read has the exit: "completed" in the run's summary.
 
 Writes are committed in batches (a log can hold millions of lines), each
 together with the source's resume offset, so an interrupted import resumes
@@ -116,6 +119,7 @@ class ImportResult:
     lines_read: int = 0
     calls_added: int = 0
     calls_already_known: int = 0
+    calls_completed: int = 0
     rejected_lines: int = 0
     first_rejects: list[Reject] = field(default_factory=list)
     unknown_queues: list[str] = field(default_factory=list)
@@ -196,6 +200,49 @@ class _Queues:
             self.unmapped.add(queue.name)
 
 
+# --- calls read again -------------------------------------------------------------------------
+
+# What a later read of a stored call may complete: the visit's end and what follows from it.
+_COMPLETED_FIELDS = ("answered_at", "ended_at", "outcome", "wait_seconds", "talk_seconds",
+                     "agent", "ended_by", "transferred_to")
+_IDENTITY_FIELDS = ("call_ref", "queue_id", "entered_at")
+_ENDED = CALL_FIELDS.index("ended_at")
+
+
+class _Completer:
+    """Calls already stored without their exit line, completed by a row that has it.
+
+    A log cut while a call waited (a file that was copied or rotated, a one-shot
+    import of a log still being written) stores that call as "no exit recorded";
+    a later file that holds the rest of the call (the grown log, an overlapping
+    one) completes the same row instead of leaving it, or storing it again.
+    """
+
+    def __init__(self) -> None:
+        meta = HotlineCall._meta
+        quote = connection.ops.quote_name
+
+        def column(name: str) -> str:
+            return quote(meta.get_field(name.removesuffix("_id")).column)
+
+        sets = ", ".join(f"{column(name)} = %s" for name in _COMPLETED_FIELDS)
+        where = " AND ".join(f"{column(name)} = %s" for name in _IDENTITY_FIELDS)
+        self.sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - model names
+                    f"WHERE {where} AND {column('ended_at')} IS NULL")
+        self.values = [CALL_FIELDS.index(name) for name in _COMPLETED_FIELDS]
+        self.keys = [CALL_FIELDS.index(name) for name in _IDENTITY_FIELDS]
+
+    def complete(self, rows: list[list[Any]]) -> int:
+        """Complete the stored copies of ``rows`` (rows with an exit only); how many."""
+        params = [[row[i] for i in self.values] + [row[i] for i in self.keys]
+                  for row in rows if row[_ENDED] is not None]
+        if not params:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+            return max(cursor.rowcount, 0)
+
+
 # --- the import -------------------------------------------------------------------------------
 
 
@@ -233,11 +280,13 @@ class _Importer:
         self.clock = clock
         self.progress = progress
         self.table = BulkTable(HotlineCall, CALL_FIELDS)
+        self.completer = _Completer()
         self.maker = RowMaker(vendor=connection.vendor, zone=settings.TIME_ZONE)
         self.customers = _Customers()
         self.queues = _Queues()
         self.added = 0
         self.known = 0
+        self.completed = 0
         self.linked = 0
         self.rejected = 0
         self.first_rejects: list[Reject] = []
@@ -460,6 +509,8 @@ class _Importer:
             self.met_known = added < len(rows)
             self.added += added
             self.known += len(rows) - added
+            if self.met_known:
+                self.completed += self.completer.complete(rows)
         if rejects:
             run_id = self.run.pk
             CallImportReject.objects.bulk_create(
@@ -492,7 +543,7 @@ class _Importer:
             run_id=self.run.pk, source_id=self.source.pk, path=str(self.path), fmt=self.fmt,
             from_offset=self.run.from_offset, to_offset=self.position,
             lines_read=stats.lines, calls_added=self.added, calls_already_known=self.known,
-            rejected_lines=self.rejected, first_rejects=list(self.first_rejects),
+            calls_completed=self.completed, rejected_lines=self.rejected, first_rejects=list(self.first_rejects),
             unknown_queues=sorted(self.queues.unmapped),
             ignored_events=dict(stats.ignored_events.most_common()),
             understood_events=stats.understood, without_entry=stats.without_entry,
