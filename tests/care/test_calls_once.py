@@ -12,6 +12,8 @@ import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from telcodesk.care.models import CallLogSource, HotlineCall
 from telcodesk.care.selectors.hotline_stats import hotline_report
 from telcodesk.care.services.calls import do_import_call_log
@@ -152,3 +154,115 @@ def test_the_migration_removes_the_copies_the_old_key_let_in(transactional_db, n
     executor.migrate(after)
     assert sorted(HotlineCall.objects.values_list("pk", "call_ref")) == [
         (first.pk, "1.1"), (first.pk + 2, "1.2")]
+
+
+# --- files that are not logs, values that do not fit -----------------------------------------
+
+
+def not_logs(tmp_path: Path) -> list[Path]:
+    import io
+    import struct
+    import zipfile
+    import zlib
+
+    noise = random.Random(3).randbytes(6000)
+    png = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR"
+           + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0) + zlib.compress(b"\0" * 64))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("queue_log", "1759111210|1.1|10000-mobile|NONE|ENTERQUEUE||1|1\n" * 50)
+    files = {"noise.bin": noise, "photo.png": png, "queue_log.zip": packed.getvalue()}
+    paths = []
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    return paths
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_refuses_a_file_that_is_not_a_log_in_one_line(run_cli, tmp_path):
+    assert run_cli("migrate").returncode == 0
+    for path in not_logs(tmp_path):
+        for fmt in (ASTERISK, FREESWITCH):
+            refused = run_cli("calls", "import", "--format", fmt, str(path))
+            assert refused.returncode != 0, (path.name, fmt, refused.stdout)
+            lines = refused.stderr.strip().splitlines()
+            assert len(lines) == 1, (path.name, fmt, refused.stderr)
+            assert lines[0].startswith(f"telcodesk: error: {path}"), lines
+            assert "Traceback" not in refused.stderr
+    counted = run_cli("manage", "shell", "-c",
+                      "from telcodesk.care.models import CallImportRun, CallLogSource;"
+                      "print(CallImportRun.objects.count(), CallLogSource.objects.count())")
+    assert counted.stdout.strip().splitlines()[-1].split() == ["0", "0"], counted.stderr
+
+
+def test_a_header_followed_by_noise_is_refused_and_leaves_nothing(db, now, tmp_path):
+    from telcodesk.care.errors import CareError
+    from telcodesk.care.models import CallImportRun
+
+    noise = random.Random(3).randbytes(6000)
+    path = write(tmp_path / "Master.csv", [b"cc_queue,cc_queue_joined_epoch\n", noise])
+    with pytest.raises(CareError, match="not FreeSWITCH mod_callcenter CDRs"):
+        do_import_call_log(now=now, path=path, fmt=FREESWITCH)
+    assert not CallImportRun.objects.exists()
+    assert not CallLogSource.objects.exists()
+
+
+def test_a_log_with_some_unreadable_lines_is_still_imported(db, now, tmp_path):
+    lines = queue_log(tmp_path)[:200]
+    garbage = random.Random(4).randbytes(300).replace(b"\n", b"")
+    path = write(tmp_path / "queue_log", [garbage + b"\n", *lines])
+    result = do_import_call_log(now=now, path=path, fmt=ASTERISK)
+    assert result.calls_added > 10
+    assert [r.line for r in result.first_rejects] == [1]
+
+
+def test_values_longer_than_their_column_are_refused_with_the_line_number(db, now, tmp_path):
+    long_agent = "PJSIP/" + "8" * 75
+    path = write(tmp_path / "queue_log", [
+        b"1759111210|1.1|10000-mobile|NONE|ENTERQUEUE||13812345678|1\n",
+        f"1759111214|1.1|10000-mobile|{long_agent}|CONNECT|4|x|1\n".encode(),
+        b"1759111216|1.2|" + b"q" * 81 + b"|NONE|ENTERQUEUE||13812345678|1\n",
+        b"1759111218|" + b"9" * 81 + b"|10000-mobile|NONE|ENTERQUEUE||13812345678|1\n",
+        b"1759111219|1.3|10000-mobile|NONE|ENTERQUEUE||" + b"1" * 40 + b"|1\n",
+        b"1759111220|1.4|10000-mobile|NONE|ENTERQUEUE||13900000000|1\n",
+        b"1759111222|1.4|10000-mobile|PJSIP/1|CONNECT|2|x|1\n",
+        b"1759111230|1.4|10000-mobile|PJSIP/1|BLINDTRANSFER|" + b"7" * 81 + b"|ctx|2|8|1\n",
+        b"1759111240|1.1|10000-mobile|PJSIP/8101|CONNECT|30|x|1\n",
+        b"1759111300|1.1|10000-mobile|PJSIP/8101|COMPLETECALLER|30|60|1\n",
+    ])
+    result = do_import_call_log(now=now, path=path, fmt=ASTERISK)
+    assert [(r.line, r.reason) for r in result.first_rejects] == [
+        (2, "the agent name longer than 80 characters"),
+        (3, "the queue name longer than 80 characters"),
+        (4, "the call id is longer than 80 characters"),
+        (5, "the caller number longer than 31 characters"),
+        (8, "the transfer target longer than 80 characters"),
+    ]
+    # Nothing was stored cut: the call whose CONNECT was refused took its next one.
+    call = HotlineCall.objects.get(call_ref="1.1")
+    assert (call.agent, call.wait_seconds, call.talk_seconds) == ("PJSIP/8101", 30, 60)
+    assert set(HotlineCall.objects.values_list("call_ref", flat=True)) == {"1.1", "1.4"}
+
+
+def test_freeswitch_values_longer_than_their_column_are_refused(db, now, tmp_path):
+    header = cdr_csv(calls=0)[0]
+    path = write(tmp_path / "Master.csv", [
+        header,
+        b"u-1,13812345678,support@default,member,m-1,1759111200,1759111206,1759111326,,,"
+        b"answered," + b"a" * 81 + b"@default,recv_bye\n",
+        b"u-2,13812345678,support@default,member,m-2,1759111200,1759111206,1759111326,,,"
+        b"answered,1001@default,recv_bye\n",
+        b"u-3," + b"1" * 40 + b",support@default,member,m-3,1759111200,,,1759111210,"
+        b"BREAK_OUT,cancel,,recv_cancel\n",
+        b"u-4,13812345678,support@default,member,m-4,1759111200,,,1759111210,\r"
+        b"BREAK_OUT,cancel,,recv_cancel\n",
+    ])
+    result = do_import_call_log(now=now, path=path, fmt=FREESWITCH)
+    assert [(r.line, r.reason) for r in result.first_rejects][:3] == [
+        (2, "the agent name longer than 80 characters"),
+        (4, "the caller number longer than 31 characters"),
+        (5, "not a CSV row (new-line character seen in unquoted field - do you need to "
+            "open the file in universal-newline mode?)"),
+    ]
+    assert list(HotlineCall.objects.values_list("call_ref", flat=True)) == ["m-2"]

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Protocol
 from zoneinfo import ZoneInfo
 
 from telcodesk.care.calllogs.asterisk import QueueLogParser
-from telcodesk.care.calllogs.freeswitch import CdrParser
+from telcodesk.care.calllogs.freeswitch import CdrParser, UnreadableLog
 from telcodesk.care.calllogs.numbers import CallerNumbers
 from telcodesk.care.calllogs.reader import LogReader
 from telcodesk.care.calllogs.records import (
@@ -71,6 +71,66 @@ def make_parser(fmt: str, head: bytes, horizon: int) -> Parser:
     if fmt == FREESWITCH:
         return CdrParser(head)
     raise ValueError(f"unknown log format {fmt!r}")
+
+
+# What a file that is not a log at all often is (its first bytes), for a clearer refusal.
+_KINDS = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF document"),
+          (b"PK\x03\x04", "a zip archive (unpack it first)"),
+          (b"PK\x05\x06", "an empty zip archive"),
+          (b"\x1f\x8b", "a gzip file (unpack it first)"),
+          (b"BZh", "a bzip2 file (unpack it first)"),
+          (b"\xfd7zXZ\x00", "an xz file (unpack it first)"),
+          (b"(\xb5/\xfd", "a zstd file (unpack it first)"),
+          (b"7z\xbc\xaf\x27\x1c", "a 7-zip archive"), (b"\x7fELF", "a program"),
+          (b"SQLite format 3\x00", "an SQLite database"))
+_NAMES = {ASTERISK: "an Asterisk queue_log", FREESWITCH: "FreeSWITCH mod_callcenter CDRs"}
+
+
+def refusal(fmt: str, head: bytes, *, whole: bool, horizon: int) -> str | None:
+    """Why a file whose first bytes are ``head`` is not a log of ``fmt`` at all (None: it
+    may be one). ``whole``: ``head`` is the whole file.
+
+    A log with some unreadable lines is imported (each one rejected with its
+    number); a file of which no line in ``head`` can be read — binary data, an
+    image, an archive, some other text — is refused as a whole.
+    """
+    name = _NAMES.get(fmt, fmt)
+    for magic, kind in _KINDS:
+        if head.startswith(magic):
+            return f"this is {kind}, not {name}"
+    lines = head.split(b"\n")
+    if not whole:
+        lines.pop()  # the last line may be cut
+    if not any(line.strip() for line in lines):
+        return None
+    binary = b"\x00" in head or not _utf8(head, whole)
+    try:
+        parser = make_parser(fmt, head, horizon)
+    except UnreadableLog:
+        if binary:
+            return f"the file holds binary data, not {name}"
+        raise
+    parser.feed(lines, 1, 0)
+    open_now = parser.open_visits()
+    if whole:
+        parser.finish()
+    stats = parser.stats
+    read = (parser.finished or open_now or stats.understood or stats.without_entry
+            or stats.not_queue_calls or stats.agent_legs or stats.ignored_events)
+    if read or not stats.rejected:
+        return None
+    what = "binary data" if binary else "text"
+    return (f"not {name}: no line of the first {len(head):,} bytes can be read "
+            f"(the file holds {what}; the first line: {parser.rejects[0].reason})")
+
+
+def _utf8(head: bytes, whole: bool) -> bool:
+    try:
+        head.decode()
+    except UnicodeDecodeError as exc:
+        return not whole and exc.start >= len(head) - 3  # a character cut at the end
+    return True
 
 
 class RowMaker:

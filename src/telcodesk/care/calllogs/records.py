@@ -25,13 +25,37 @@ BY_CALLER = "caller"
 BY_AGENT = "agent"
 BY_TRANSFER = "transfer"
 
-# Field sizes of the table the visits go to (longer values are rejected or cut).
+# Field sizes of the table the visits go to: a line with a longer value is rejected
+# (with its number and which value), never stored cut.
 CALL_REF_MAX = 80
 QUEUE_MAX = 80
 AGENT_MAX = 80
 TRANSFER_MAX = 80
 REJECT_TEXT_MAX = 500
 POSITION_MAX = 32767
+# Digits of a caller number (stored with a leading "+" in at most 32 characters).
+CALLER_DIGITS_MAX = 31
+
+
+class TooLong(ValueError):
+    """A value longer than the column it goes to: the line is rejected with this reason."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what} longer than {limit} characters")
+
+
+def bounded(text: str, limit: int, what: str) -> str:
+    """``text`` if it fits in ``limit`` characters; else ``TooLong``."""
+    if len(text) > limit:
+        raise TooLong(what, limit)
+    return text
+
+
+def caller_fits(caller: str) -> str:
+    """``caller`` if its digits fit the caller column; else ``TooLong``."""
+    if len(caller) > CALLER_DIGITS_MAX and sum(c.isdigit() for c in caller) > CALLER_DIGITS_MAX:
+        raise TooLong("the caller number", CALLER_DIGITS_MAX)
+    return caller
 
 
 @dataclass(slots=True)

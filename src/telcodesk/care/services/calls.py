@@ -64,6 +64,7 @@ from telcodesk.care.calllogs.pipeline import (
     batches_in_child,
     make_parser,
     read_batches,
+    refusal,
     take_batch,
 )
 from telcodesk.care.calllogs.reader import (
@@ -98,6 +99,9 @@ COMMIT_ROWS = 200_000
 # this one writes.
 CHILD_READER_BYTES = 16 << 20
 REJECTS_SHOWN = 20
+# The first bytes of a file: the FreeSWITCH shape and header, and the check that the
+# file is a log of the format at all.
+_HEAD_BYTES = 65536
 _CUSTOMERS_CACHED = 200_000
 _REJECT_TEXT_LIMIT = 500
 # SQLite while importing: a page cache for the randomly written caller index (KiB),
@@ -253,6 +257,13 @@ def _parser_for(fmt: str, head: bytes, horizon: int) -> Parser:
         raise CareError(CareErrorCode.UNREADABLE, str(exc)) from exc
 
 
+def _refusal(fmt: str, head: bytes, *, whole: bool, horizon: int) -> str | None:
+    try:
+        return refusal(fmt, head, whole=whole, horizon=horizon)
+    except UnreadableLog as exc:
+        raise CareError(CareErrorCode.UNREADABLE, str(exc)) from exc
+
+
 def _open_log(path: str) -> tuple[Path, BinaryIO]:
     given = Path(path).expanduser()
     if not given.exists():
@@ -303,6 +314,15 @@ class _Importer:
 
     def start(self) -> None:
         st = os.fstat(self.handle.fileno())
+        # The file is checked before anything is written: a file that is not a log of
+        # this format at all leaves no source and no run behind.
+        self.head = os.pread(self.handle.fileno(), _HEAD_BYTES, 0)
+        why = _refusal(self.fmt, self.head, whole=len(self.head) >= st.st_size,
+                       horizon=self.horizon)
+        if why is not None:
+            raise CareError(CareErrorCode.UNREADABLE, f"{self.path}: {why}")
+        self.parser = _parser_for(self.fmt, self.head, self.horizon)
+        self.stats = self.parser.stats
         with transaction.atomic():
             source, created = CallLogSource.objects.get_or_create(
                 path=str(self.path), fmt=self.fmt,
@@ -326,9 +346,6 @@ class _Importer:
         self.offset, self.line = offset, line
         self.position = offset
         self.identity = (st.st_ino, fingerprint(self.handle, st.st_size))
-        self.head = os.pread(self.handle.fileno(), 65536, 0)
-        self.parser = _parser_for(self.fmt, self.head, self.horizon)
-        self.stats = self.parser.stats
         self.run = CallImportRun.objects.create(source=source, started_at=self.now,
                                                 from_offset=offset, to_offset=offset)
 
@@ -337,7 +354,7 @@ class _Importer:
         assert self.rotated is not None
         with open(self.rotated, "rb") as old:
             if self.fmt != CallLogFormat.ASTERISK_QUEUE_LOG:
-                self.parser = _parser_for(self.fmt, os.pread(old.fileno(), 65536, 0),
+                self.parser = _parser_for(self.fmt, os.pread(old.fileno(), _HEAD_BYTES, 0),
                                           self.horizon)
                 self.parser.stats = self.stats
             reader = LogReader(old, offset=self.source.offset, line=self.source.line_number)
@@ -424,7 +441,7 @@ class _Importer:
         self.handle = handle
         self.parser.rebase()
         if self.fmt != CallLogFormat.ASTERISK_QUEUE_LOG:
-            self.parser = _parser_for(self.fmt, os.pread(handle.fileno(), 65536, 0),
+            self.parser = _parser_for(self.fmt, os.pread(handle.fileno(), _HEAD_BYTES, 0),
                                       self.horizon)
             self.parser.stats = self.stats
         st = os.fstat(handle.fileno())
