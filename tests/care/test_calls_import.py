@@ -195,7 +195,10 @@ def test_follow_keeps_calls_open_and_a_restart_completes_them(db, now, tmp_path)
     assert (second.calls_added, second.calls_already_known, second.open_calls) == (11, 1, 0)
     assert HotlineCall.objects.count() == 12
     assert not HotlineCall.objects.filter(outcome="unknown").exists()
-    assert CallLogSource.objects.get().line_number == 49
+    # Call .7 left the repair queue at its timeout (line 48) less than 300 s before the
+    # log's last line: it may still go on into another queue, so a restart reads again
+    # from its entry (line 15) to count it once.
+    assert CallLogSource.objects.get().line_number == 14
 
 
 def test_follow_reads_what_is_appended_while_it_runs(db, now, tmp_path):
@@ -318,9 +321,10 @@ def test_command_prints_a_summary_and_follow_resumes_after_a_restart(run_cli, tm
     assert "calls added: 11; already imported: 1" in second.stdout
     assert "calls still in a queue" not in second.stdout
 
+    # The last minutes again (a call that timed out may still go on): nothing added.
     third = run_cli("calls", "import", "--format", ASTERISK, str(log))
-    assert "read 0 lines" in third.stdout
-    assert "calls added: 0" in third.stdout
+    assert "read 35 lines" in third.stdout
+    assert "calls added: 0; already imported: 8" in third.stdout
 
 
 @pytest.mark.django_db(transaction=True)

@@ -80,6 +80,7 @@ def test_a_queue_log_imported_under_two_names_counts_once(db, now, tmp_path):
     import_(write(tmp_path / "queue_log", lines), ASTERISK, now)
     once, stored = figures(), HotlineCall.objects.count()
     assert once["group"]["total"]["offered"] > 300
+    assert HotlineCall.objects.filter(counted=False).exists()  # calls through two queues
 
     second = do_import_call_log(now=now, path=write(tmp_path / "queue_log.copy", lines),
                                 fmt=ASTERISK)
@@ -128,11 +129,11 @@ def test_freeswitch_cdrs_under_two_names_and_a_superset_count_once(db, now, tmp_
     assert figures() == once
 
 
-def test_the_migration_removes_the_copies_the_old_key_let_in(transactional_db, now):
+def test_the_migrations_remove_copies_and_count_each_call_once(transactional_db, now):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("care", "0003_complaints")], [("care", "0004_calls_idempotent_by_call")]
+    before = [("care", "0003_complaints")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
@@ -148,12 +149,22 @@ def test_the_migration_removes_the_copies_the_old_key_let_in(transactional_db, n
     first = Call.objects.create(source=sources[0], **visit)
     Call.objects.create(source=sources[1], **visit)
     Call.objects.create(source=sources[1], **{**visit, "call_ref": "1.2"})
+    # A call that timed out of one queue and was answered in another 10 s later.
+    Call.objects.create(source=sources[0], **{
+        **visit, "call_ref": "2.1", "outcome": "timeout", "wait_seconds": 30,
+        "ended_at": now + dt.timedelta(seconds=30)})
+    Call.objects.create(source=sources[0], **{
+        **visit, "call_ref": "2.1", "entered_at": now + dt.timedelta(seconds=40),
+        "answered_at": now + dt.timedelta(seconds=45), "wait_seconds": 5})
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(after)
-    assert sorted(HotlineCall.objects.values_list("pk", "call_ref")) == [
-        (first.pk, "1.1"), (first.pk + 2, "1.2")]
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert sorted(HotlineCall.objects.filter(call_ref__startswith="1.")
+                  .values_list("pk", "call_ref")) == [(first.pk, "1.1"), (first.pk + 2, "1.2")]
+    assert list(HotlineCall.objects.filter(call_ref="2.1").order_by("entered_at").values_list(
+        "counted", "call_outcome", "call_wait_seconds")) == [
+        (True, "answered", 45), (False, "answered", 5)]
 
 
 # --- files that are not logs, values that do not fit -----------------------------------------
@@ -266,3 +277,89 @@ def test_freeswitch_values_longer_than_their_column_are_refused(db, now, tmp_pat
             "open the file in universal-newline mode?)"),
     ]
     assert list(HotlineCall.objects.values_list("call_ref", flat=True)) == ["m-2"]
+
+
+# --- a call through several queues counts once ------------------------------------------------
+
+T = 1759111200  # 2025-09-29 10:00 in Shanghai
+
+
+def chained_log(tmp_path: Path) -> str:
+    lines = [
+        # A: times out of the mobile queue after 30 s, answered in complaints 10 s later.
+        f"{T}|A.1|10000-mobile|NONE|ENTERQUEUE||13812345678|1",
+        f"{T + 30}|A.1|10000-mobile|NONE|EXITWITHTIMEOUT|1|1|30",
+        f"{T + 31}|A.1|10000-complaint|NONE|ENTERQUEUE||13812345678|1",
+        f"{T + 41}|A.1|10000-complaint|PJSIP/8401|CONNECT|10|x|1",
+        f"{T + 101}|A.1|10000-complaint|PJSIP/8401|COMPLETECALLER|10|60|1",
+        # B: answered in mobile after 5 s, transferred to repair, answered there too.
+        f"{T + 100}|B.1|10000-mobile|NONE|ENTERQUEUE||13900001111|1",
+        f"{T + 105}|B.1|10000-mobile|PJSIP/8101|CONNECT|5|x|1",
+        f"{T + 165}|B.1|10000-mobile|PJSIP/8101|BLINDTRANSFER|10000-repair|ctx|5|60|1",
+        f"{T + 165}|B.1|10000-repair|NONE|ENTERQUEUE||13900001111|1",
+        f"{T + 185}|B.1|10000-repair|PJSIP/8301|CONNECT|20|x|1",
+        f"{T + 245}|B.1|10000-repair|PJSIP/8301|COMPLETEAGENT|20|60|1",
+        # C: the mobile queue is empty, the caller then hangs up in fixed after 3 s.
+        f"{T + 200}|C.1|10000-mobile|NONE|ENTERQUEUE||13900002222|1",
+        f"{T + 201}|C.1|10000-mobile|NONE|EXITEMPTY|1|1|1",
+        f"{T + 202}|C.1|10000-fixed|NONE|ENTERQUEUE||13900002222|1",
+        f"{T + 205}|C.1|10000-fixed|NONE|ABANDON|1|1|3",
+        # D: times out, and its call id comes back only after 10 minutes: a new call.
+        f"{T + 300}|D.1|10000-vip|NONE|ENTERQUEUE||13900003333|1",
+        f"{T + 320}|D.1|10000-vip|NONE|EXITWITHTIMEOUT|1|1|20",
+        f"{T + 920}|D.1|10000-vip|NONE|ENTERQUEUE||13900003333|1",
+        f"{T + 924}|D.1|10000-vip|PJSIP/8601|CONNECT|4|x|1",
+        f"{T + 984}|D.1|10000-vip|PJSIP/8601|COMPLETECALLER|4|60|1",
+    ]
+    return write(tmp_path / "queue_log", [f"{line}\n".encode() for line in lines])
+
+
+def group_figures() -> dict[str, dict[str, object]]:
+    day = dt.date(2025, 9, 29)
+    report = hotline_report(start=day, end=day + dt.timedelta(days=1))
+    return {row.group_code or "-": row.as_dict() for row in report["group"].rows} | {
+        "total": report["group"].total.as_dict()}
+
+
+@pytest.mark.parametrize("batch_size", [1, 50_000])
+def test_a_call_through_several_queues_counts_once_from_its_first_entry(db, now, tmp_path,
+                                                                       batch_size):
+    do_import_call_log(now=now, path=chained_log(tmp_path), fmt=ASTERISK,
+                       batch_size=batch_size)
+    assert HotlineCall.objects.count() == 8  # every visit is kept, for the call pages
+    figures = group_figures()
+    total = figures["total"]
+    # A, B, C and the two calls of D; each call once.
+    assert (total["offered"], total["answered"], total["abandoned"], total["timeout"],
+            total["empty"], total["key"], total["unknown"]) == (5, 3, 1, 1, 0, 0, 0)
+    # A counts where it first asked for an agent, answered 41 s after that first entry.
+    mobile = figures["mobile"]
+    assert (mobile["offered"], mobile["answered"], mobile["abandoned"]) == (3, 2, 1)
+    assert mobile["answer_wait_total"] == 41 + 5
+    assert mobile["longest_wait_seconds"] == 41
+    assert figures["complaint"]["offered"] == figures["repair"]["offered"] == 0
+    assert figures["fixed"]["offered"] == 0
+    # C waited 5 s in all from its first entry: a short abandon (grace: at most 5 s).
+    assert mobile["abandoned_in_grace"] == 1
+    vip = figures["vip"]
+    assert (vip["offered"], vip["answered"], vip["timeout"]) == (2, 1, 1)
+    for row in figures.values():
+        assert row["offered"] == (row["answered"] + row["abandoned"] + row["timeout"]
+                                  + row["empty"] + row["key"] + row["unknown"])
+
+
+def test_a_call_through_several_queues_counts_once_when_read_twice(db, now, tmp_path):
+    path = chained_log(tmp_path)
+    do_import_call_log(now=now, path=path, fmt=ASTERISK)
+    once = group_figures()
+    lines = Path(path).read_bytes().splitlines(keepends=True)
+    # A first part that stops while A waits in its second queue, then the whole.
+    forget_imports()
+    import_(write(tmp_path / "part", lines[:4]), ASTERISK, now)
+    import_(write(tmp_path / "whole", lines), ASTERISK, now)
+    assert group_figures() == once
+    # And the whole first, an old part after it: the part changes nothing.
+    forget_imports()
+    import_(write(tmp_path / "whole2", lines), ASTERISK, now)
+    import_(write(tmp_path / "part2", lines[:4]), ASTERISK, now)
+    assert group_figures() == once

@@ -54,6 +54,7 @@ from telcodesk.care.calllogs.records import (
     BY_CALLER,
     BY_TRANSFER,
     CALL_REF_MAX,
+    CHAIN_GAP,
     EMPTY,
     KEY,
     POSITION_MAX,
@@ -195,6 +196,10 @@ class QueueLogParser:
         self._second = 0
         self._next_horizon_check = 0
         self._names: dict[bytes, str] = {}
+        # The last visit of calls that left a queue in a way that lets them go on
+        # (timeout, full queue, key, transfer), for ``CHAIN_GAP`` seconds: an entry of
+        # the same call id within that time continues the call.
+        self._chains: dict[bytes, CallVisit] = {}
 
     # --- the hot loop ---------------------------------------------------------------
 
@@ -204,6 +209,7 @@ class QueueLogParser:
         events = _EVENTS
         opened = self._open
         ended_now = self._ended_now
+        chains = self._chains
         pending = self._pending
         finished = self.finished
         names = self._names
@@ -308,6 +314,11 @@ class QueueLogParser:
                             understood += 1
                             continue
                         self._close_without_exit(previous[0], REENTERED)
+                        self._continue(callid, visit, previous[0])
+                    elif chains:
+                        last = chains.pop(callid, None)
+                        if last is not None and t - (last.ended or last.entered) <= CHAIN_GAP:
+                            self._continue(callid, visit, last)
                     opened[callid] = (visit, queue)
                     if pending and callid in pending:
                         self._replay(callid, visit, queue)
@@ -353,6 +364,8 @@ class QueueLogParser:
                 if earlier is not None:
                     finished.append(earlier)
                 ended_now[callid] = visit
+                if kind >= 5 and visit.may_continue():  # transfers and exits
+                    chains[callid] = visit
             except UnicodeDecodeError:
                 self._reject(lineno, line, "not UTF-8 text")
             except TooLong as exc:
@@ -401,6 +414,17 @@ class QueueLogParser:
         if earlier is not None:
             self.finished.append(earlier)
         self._ended_now[callid] = visit
+        if visit.may_continue():
+            self._chains[callid] = visit
+
+    def _continue(self, callid: bytes, visit: CallVisit, last: CallVisit) -> None:
+        """``visit`` goes on with the call whose visit ``last`` was: one call, counted on
+        its first visit. A restart reads from that first visit's entry line."""
+        self._chains.pop(callid, None)
+        visit.first_queue = last.first_queue or last.queue
+        visit.first_entered = last.entered if last.first_entered is None else \
+            last.first_entered
+        visit.offset, visit.line = last.offset, last.line
 
     def _close_without_exit(self, visit: CallVisit, why: str) -> None:
         visit.closed_without_exit = why
@@ -457,6 +481,16 @@ class QueueLogParser:
         self._pending.clear()
 
     def _close_stale(self, now: float) -> None:
+        chains = self._chains
+        if chains:
+            gone = now - CHAIN_GAP
+            old = []
+            for callid, last in chains.items():  # roughly in order of leaving
+                if (last.ended or last.entered) >= gone:
+                    break
+                old.append(callid)
+            for callid in old:
+                del chains[callid]
         limit = now - self.horizon
         stale = []
         for callid, (visit, _queue) in self._open.items():  # in order of entry
@@ -479,6 +513,7 @@ class QueueLogParser:
         for visit, _queue in list(self._open.values()):
             self._close_without_exit(visit, END_OF_FILE)
         self._open.clear()
+        self._chains.clear()  # a call that goes on after the end is not read here
         self.idle()
 
     def open_visits(self) -> int:
@@ -491,6 +526,8 @@ class QueueLogParser:
             visit.offset, visit.line = 0, 1
         for visit in self._ended_now.values():
             visit.offset, visit.line = 0, 1
+        for visit in self._chains.values():
+            visit.offset, visit.line = 0, 1
         for callid, waiting in self._pending.items():
             self._pending[callid] = [(k, t, p, 1, 0) for k, t, p, _line, _start in waiting]
 
@@ -502,10 +539,14 @@ class QueueLogParser:
         minus one lines lie before it), else that position.
         """
         best = (offset, line)
+        # A later visit of a call starts at its first visit's entry, so every open one
+        # is looked at (they are the calls waiting now: a few hundred at most).
         for visit, _queue in self._open.values():
             if visit.offset < best[0]:
                 best = (visit.offset, visit.line - 1)
-            break  # the oldest entry comes first; re-entries move to the end
+        for visit in self._chains.values():  # calls that may still go on
+            if visit.offset < best[0]:
+                best = (visit.offset, visit.line - 1)
         for visit in self._ended_now.values():
             if visit.offset < best[0]:
                 best = (visit.offset, visit.line - 1)

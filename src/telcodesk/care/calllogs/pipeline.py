@@ -41,7 +41,7 @@ FREESWITCH = "freeswitch-cc"
 CALL_FIELDS = ("source_id", "call_ref", "queue_id", "caller", "customer_id", "entered_at",
                "entered_date", "entered_hour", "answered_at", "ended_at", "outcome",
                "wait_seconds", "talk_seconds", "agent", "entry_position", "ended_by",
-               "transferred_to")
+               "transferred_to", "counted", "call_outcome", "call_wait_seconds")
 # Until the importer fills them in: SOURCE is None, QUEUE holds the queue's name,
 # CUSTOMER is None.
 SOURCE, CALL_REF, QUEUE, CALLER, CUSTOMER, ENTERED = 0, 1, 2, 3, 4, 5
@@ -149,11 +149,14 @@ class RowMaker:
         found = self._hours[quarter] = (local.date().isoformat(), local.hour)
         return found
 
-    def rows(self, visits: list[CallVisit]) -> list[list[Any]]:
+    def rows(self, visits: list[CallVisit]) -> tuple[list[list[Any]], list[list[Any]]]:
+        """The rows of ``visits``, and the links of the later visits of calls to their
+        first visit (see ``Batch.links``)."""
         instant = self.instant
         callers = self.callers
         hours = self._hours
         rows: list[list[Any]] = []
+        links: list[list[Any]] = []
         append = rows.append
         for v in visits:
             entered = v.entered
@@ -162,12 +165,19 @@ class RowMaker:
             answered = v.answered
             ended = v.ended
             caller = v.caller
+            first = v.first_entered
             append([None, v.call_ref, v.queue, callers(caller) if caller else "", None,
                     instant(entered), local[0], local[1],
                     None if answered is None else instant(answered),
                     None if ended is None else instant(ended), v.outcome, v.wait, v.talk,
-                    v.agent, v.position, v.ended_by, v.transferred_to])
-        return rows
+                    v.agent, v.position, v.ended_by, v.transferred_to, first is None,
+                    v.outcome, v.wait])
+            if first is not None:
+                until = answered if answered is not None else ended
+                links.append([v.outcome, None if until is None else max(0, round(until - first)),
+                              v.call_ref, v.first_queue, instant(first), v.queue,
+                              instant(entered)])
+        return rows, links
 
 
 @dataclass
@@ -176,6 +186,10 @@ class Batch:
 
     rows: list[list[Any]]
     rejects: list[Reject]
+    # Later visits of calls that went on from an earlier queue: [outcome, wait from
+    # the first entry, call id, first queue, first entry, queue, entry] (names, times
+    # as column text). The first visit counts the call; these update it.
+    links: list[list[Any]]
     resume_offset: int
     resume_line: int
     position: int  # byte offset just after the last line read
@@ -188,7 +202,8 @@ def take_batch(parser: Parser, maker: RowMaker, reader: LogReader) -> Batch:
     visits, parser.finished = parser.finished, []
     rejects, parser.rejects = parser.rejects, []
     offset, line = parser.resume_point(reader.position, reader.line)
-    return Batch(maker.rows(visits), rejects, offset, line, reader.position, parser.stats,
+    rows, links = maker.rows(visits)
+    return Batch(rows, rejects, links, offset, line, reader.position, parser.stats,
                  parser.open_visits())
 
 

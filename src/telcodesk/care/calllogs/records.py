@@ -25,6 +25,11 @@ BY_CALLER = "caller"
 BY_AGENT = "agent"
 BY_TRANSFER = "transfer"
 
+# A call that leaves a queue this way may enter another one (the dialplan goes on):
+# its next entry within ``CHAIN_GAP`` seconds continues the same call.
+CONTINUING = frozenset({TIMEOUT, EMPTY, KEY})
+CHAIN_GAP = 300
+
 # Field sizes of the table the visits go to: a line with a longer value is rejected
 # (with its number and which value), never stored cut.
 CALL_REF_MAX = 80
@@ -86,6 +91,15 @@ class CallVisit:
     # How the visit was closed without an exit line ("re-entered", "horizon",
     # "end of file"); blank when its exit line was read.
     closed_without_exit: str = ""
+    # A later visit of a call that left an earlier queue (timeout, full queue, key,
+    # transfer): the queue and entry time of the call's first visit, which counts it.
+    first_queue: str = ""
+    first_entered: float | None = None
+
+    def may_continue(self) -> bool:
+        """Whether the call may go on into another queue after this visit."""
+        return (self.outcome in CONTINUING or self.ended_by == BY_TRANSFER
+                or bool(self.closed_without_exit == "re-entered"))
 
 
 class Reject(NamedTuple):

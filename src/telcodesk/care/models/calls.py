@@ -11,6 +11,8 @@ overlapping log is the same row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -135,6 +137,19 @@ class HotlineCall(models.Model):
     # Who ended an answered call (caller, agent, transfer) and where a transfer went.
     ended_by = models.CharField(_("ended by"), max_length=10, blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=80, blank=True)
+    # The call as a whole, for the figures (STANDARDS.md: a call that leaves one queue
+    # and is answered in another counts once). ``counted`` marks the visit the call is
+    # counted on: its first entry into an agent queue; the later visits of the same
+    # call (after a timeout, a full queue, a key or a transfer) are not counted.
+    # On the counted visit, ``call_outcome`` is the call's outcome (answered if any of
+    # its visits was answered, else how its last visit ended) and
+    # ``call_wait_seconds`` its wait from the first entry (to the first answer, else
+    # to leaving the last queue). A call of one visit: the visit's own.
+    counted = models.BooleanField(_("counted in the figures"), default=True)
+    call_outcome = models.CharField(_("outcome of the call"), max_length=10,
+                                    choices=CallOutcome.choices, blank=True)
+    call_wait_seconds = models.PositiveIntegerField(_("wait of the call (s)"), null=True,
+                                                    blank=True)
 
     class Meta:
         ordering = ["-entered_at", "-id"]
@@ -152,3 +167,11 @@ class HotlineCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_ref} @ {self.queue_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row saved one by one without the call's figures is a call of one visit:
+        # the call's outcome and wait are the visit's (the import writes all three).
+        if not self.call_outcome:
+            self.call_outcome = self.outcome
+            self.call_wait_seconds = self.wait_seconds
+        super().save(*args, **kwargs)

@@ -82,6 +82,7 @@ from telcodesk.care.models import (
     CallImportRun,
     CallLogFormat,
     CallLogSource,
+    CallOutcome,
     HotlineCall,
     HotlineQueue,
 )
@@ -208,7 +209,8 @@ class _Queues:
 
 # What a later read of a stored call may complete: the visit's end and what follows from it.
 _COMPLETED_FIELDS = ("answered_at", "ended_at", "outcome", "wait_seconds", "talk_seconds",
-                     "agent", "ended_by", "transferred_to")
+                     "agent", "ended_by", "transferred_to", "counted", "call_outcome",
+                     "call_wait_seconds")
 _IDENTITY_FIELDS = ("call_ref", "queue_id", "entered_at")
 _ENDED = CALL_FIELDS.index("ended_at")
 
@@ -245,6 +247,45 @@ class _Completer:
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, params)
             return max(cursor.rowcount, 0)
+
+
+class _Linker:
+    """The later visits of a call that went on from one queue to another: not counted
+    themselves; the call's first visit takes the call's outcome and wait from them.
+
+    Applying a link again (a file read twice, an overlapping log) changes nothing, and
+    an older link never undoes a later one: a call once answered stays answered, and
+    otherwise the visit that left last (the longest wait from the first entry) wins.
+    """
+
+    def __init__(self) -> None:
+        meta = HotlineCall._meta
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        where = " AND ".join(f"{quote(meta.get_field(name.removesuffix('_id')).column)} = %s"
+                             for name in _IDENTITY_FIELDS)
+        outcome, wait = quote("call_outcome"), quote("call_wait_seconds")
+        later = f"({outcome} <> %s AND ({wait} IS NULL OR {wait} <= %s))"
+        self.not_counted_sql = (f"UPDATE {table} SET {quote('counted')} = %s "  # noqa: S608
+                                f"WHERE {where}")
+        self.first_sql = (f"UPDATE {table} SET "  # noqa: S608 - names from the model
+                          f"{outcome} = CASE WHEN {later} THEN %s ELSE {outcome} END, "
+                          f"{wait} = CASE WHEN {later} THEN %s ELSE {wait} END "
+                          f"WHERE {where}")
+
+    def apply(self, links: list[list[Any]], queue_ids: dict[str, int]) -> None:
+        answered = CallOutcome.ANSWERED.value
+        own, first = [], []
+        for outcome, wait, call_ref, first_queue, first_entered, queue, entered in links:
+            own.append([False, call_ref, queue_ids[queue], entered])
+            first_id = queue_ids.get(first_queue)
+            if first_id is not None:
+                first.append([answered, wait, outcome, answered, wait, wait, call_ref,
+                              first_id, first_entered])
+        with connection.cursor() as cursor:
+            cursor.executemany(self.not_counted_sql, own)
+            if first:
+                cursor.executemany(self.first_sql, first)
 
 
 # --- the import -------------------------------------------------------------------------------
@@ -292,6 +333,7 @@ class _Importer:
         self.progress = progress
         self.table = BulkTable(HotlineCall, CALL_FIELDS)
         self.completer = _Completer()
+        self.linker = _Linker()
         self.maker = RowMaker(vendor=connection.vendor, zone=settings.TIME_ZONE)
         self.customers = _Customers()
         self.queues = _Queues()
@@ -510,7 +552,7 @@ class _Importer:
         if resume is None:
             self.position = batch.position
         rows, rejects = batch.rows, batch.rejects
-        if not rows and not rejects and (offset, line) == (self.source.offset,
+        if not rows and not rejects and not batch.links and (offset, line) == (self.source.offset,
                                                            self.source.line_number):
             return
         inode, head = self._identity_now()
@@ -528,6 +570,8 @@ class _Importer:
             self.known += len(rows) - added
             if self.met_known:
                 self.completed += self.completer.complete(rows)
+        if batch.links:
+            self.linker.apply(batch.links, self.queues.ids)
         if rejects:
             run_id = self.run.pk
             CallImportReject.objects.bulk_create(
