@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 
 from telcodesk.care.calllogs.asterisk import DEFAULT_HORIZON
 from telcodesk.care.calllogs.freeswitch import UnreadableLog
@@ -215,6 +216,13 @@ _IDENTITY_FIELDS = ("call_ref", "queue_id", "entered_at")
 _ENDED = CALL_FIELDS.index("ended_at")
 
 
+def _column(name: str) -> str:
+    """The quoted column of a ``HotlineCall`` field (``queue_id`` → its foreign key's)."""
+    field = HotlineCall._meta.get_field(name.removesuffix("_id"))
+    assert isinstance(field, Field) and field.column
+    return connection.ops.quote_name(field.column)
+
+
 class _Completer:
     """Calls already stored without their exit line, completed by a row that has it.
 
@@ -225,16 +233,11 @@ class _Completer:
     """
 
     def __init__(self) -> None:
-        meta = HotlineCall._meta
-        quote = connection.ops.quote_name
-
-        def column(name: str) -> str:
-            return quote(meta.get_field(name.removesuffix("_id")).column)
-
-        sets = ", ".join(f"{column(name)} = %s" for name in _COMPLETED_FIELDS)
-        where = " AND ".join(f"{column(name)} = %s" for name in _IDENTITY_FIELDS)
-        self.sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - model names
-                    f"WHERE {where} AND {column('ended_at')} IS NULL")
+        table = connection.ops.quote_name(HotlineCall._meta.db_table)
+        sets = ", ".join(f"{_column(name)} = %s" for name in _COMPLETED_FIELDS)
+        where = " AND ".join(f"{_column(name)} = %s" for name in _IDENTITY_FIELDS)
+        self.sql = (f"UPDATE {table} SET {sets} "  # noqa: S608 - names from the model
+                    f"WHERE {where} AND {_column('ended_at')} IS NULL")
         self.values = [CALL_FIELDS.index(name) for name in _COMPLETED_FIELDS]
         self.keys = [CALL_FIELDS.index(name) for name in _IDENTITY_FIELDS]
 
@@ -259,14 +262,11 @@ class _Linker:
     """
 
     def __init__(self) -> None:
-        meta = HotlineCall._meta
-        quote = connection.ops.quote_name
-        table = quote(meta.db_table)
-        where = " AND ".join(f"{quote(meta.get_field(name.removesuffix('_id')).column)} = %s"
-                             for name in _IDENTITY_FIELDS)
-        outcome, wait = quote("call_outcome"), quote("call_wait_seconds")
+        table = connection.ops.quote_name(HotlineCall._meta.db_table)
+        where = " AND ".join(f"{_column(name)} = %s" for name in _IDENTITY_FIELDS)
+        outcome, wait = _column("call_outcome"), _column("call_wait_seconds")
         later = f"({outcome} <> %s AND ({wait} IS NULL OR {wait} <= %s))"
-        self.not_counted_sql = (f"UPDATE {table} SET {quote('counted')} = %s "  # noqa: S608
+        self.not_counted_sql = (f"UPDATE {table} SET {_column('counted')} = %s "  # noqa: S608
                                 f"WHERE {where}")
         self.first_sql = (f"UPDATE {table} SET "  # noqa: S608 - names from the model
                           f"{outcome} = CASE WHEN {later} THEN %s ELSE {outcome} END, "
