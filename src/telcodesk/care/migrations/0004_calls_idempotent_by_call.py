@@ -23,6 +23,10 @@ def remove_copies(apps, schema_editor):
             .values_list("pk", flat=True))
         Complaint.objects.filter(contact_id__in=copies).update(contact_id=group["keep"])
         HotlineCall.objects.filter(pk__in=copies).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks now: PostgreSQL refuses to alter a table
+        # with checks still pending in the transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
