@@ -363,3 +363,17 @@ def test_a_call_through_several_queues_counts_once_when_read_twice(db, now, tmp_
     import_(write(tmp_path / "whole2", lines), ASTERISK, now)
     import_(write(tmp_path / "part2", lines[:4]), ASTERISK, now)
     assert group_figures() == once
+
+
+def test_a_log_given_as_the_other_format_is_refused_naming_the_file(db, now, tmp_path):
+    from telcodesk.care.errors import CareError
+    from telcodesk.care.models import CallImportRun
+
+    queue_log_path = chained_log(tmp_path)
+    with pytest.raises(CareError, match=f"^{queue_log_path}: the CSV header names no cc_queue"):
+        do_import_call_log(now=now, path=queue_log_path, fmt=FREESWITCH)
+    cdrs = write(tmp_path / "Master.csv", cdr_csv(calls=20))
+    with pytest.raises(CareError, match="not an Asterisk queue_log: no line of the first"):
+        do_import_call_log(now=now, path=cdrs, fmt=ASTERISK)
+    assert not CallImportRun.objects.exists()
+    assert not CallLogSource.objects.exists()

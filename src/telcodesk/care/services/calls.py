@@ -298,11 +298,15 @@ def _parser_for(fmt: str, head: bytes, horizon: int) -> Parser:
         raise CareError(CareErrorCode.UNREADABLE, str(exc)) from exc
 
 
-def _refusal(fmt: str, head: bytes, *, whole: bool, horizon: int) -> str | None:
+def _refuse_if_not_a_log(path: Path, fmt: str, head: bytes, *, whole: bool,
+                         horizon: int) -> None:
+    """``CareError`` (one line, naming the file) when ``path`` is not a log of ``fmt``."""
     try:
-        return refusal(fmt, head, whole=whole, horizon=horizon)
+        why = refusal(fmt, head, whole=whole, horizon=horizon)
     except UnreadableLog as exc:
-        raise CareError(CareErrorCode.UNREADABLE, str(exc)) from exc
+        why = str(exc)
+    if why is not None:
+        raise CareError(CareErrorCode.UNREADABLE, f"{path}: {why}")
 
 
 def _open_log(path: str) -> tuple[Path, BinaryIO]:
@@ -359,10 +363,8 @@ class _Importer:
         # The file is checked before anything is written: a file that is not a log of
         # this format at all leaves no source and no run behind.
         self.head = os.pread(self.handle.fileno(), _HEAD_BYTES, 0)
-        why = _refusal(self.fmt, self.head, whole=len(self.head) >= st.st_size,
-                       horizon=self.horizon)
-        if why is not None:
-            raise CareError(CareErrorCode.UNREADABLE, f"{self.path}: {why}")
+        _refuse_if_not_a_log(self.path, self.fmt, self.head,
+                             whole=len(self.head) >= st.st_size, horizon=self.horizon)
         self.parser = _parser_for(self.fmt, self.head, self.horizon)
         self.stats = self.parser.stats
         with transaction.atomic():
