@@ -377,3 +377,24 @@ def test_a_log_given_as_the_other_format_is_refused_naming_the_file(db, now, tmp
         do_import_call_log(now=now, path=cdrs, fmt=ASTERISK)
     assert not CallImportRun.objects.exists()
     assert not CallLogSource.objects.exists()
+
+
+def test_one_shot_imports_of_a_growing_log_complete_the_calls_left_waiting(db, now,
+                                                                          tmp_path):
+    """Cron runs ``calls import`` every few minutes on the log Asterisk is writing."""
+    lines = queue_log(tmp_path)
+    import_(write(tmp_path / "whole", lines), ASTERISK, now)
+    once = figures()
+
+    forget_imports()
+    log = tmp_path / "queue_log"
+    busy = START.timestamp() + 34.5 * 3600
+    # Cut just after a call entered a queue: it is stored as "no exit recorded".
+    cut = 1 + next(n for n, line in enumerate(lines)
+                   if int(line.split(b"|")[0]) >= busy and b"|ENTERQUEUE|" in line)
+    import_(write(log, lines[:cut]), ASTERISK, now)
+    assert HotlineCall.objects.filter(outcome="unknown").exists()
+    with open(log, "ab") as grown:
+        grown.write(b"".join(lines[cut:]))
+    import_(str(log), ASTERISK, now)
+    assert figures() == once

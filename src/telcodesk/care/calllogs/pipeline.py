@@ -211,16 +211,22 @@ def read_batches(handle: BinaryIO, *, parser: Parser, maker: RowMaker, offset: i
                  batch_size: int) -> Iterator[Batch]:
     """Read ``handle`` from ``offset`` to its end (a one-shot read) in batches.
 
-    Visits still open at the end are closed (without an exit line); the last
-    batch's resume point is the end of the file.
+    Visits still open at the end are closed (without an exit line), but the last
+    batch's resume point stays where they (and calls that may still go on into
+    another queue) began: the next read of a growing file reads them again and
+    completes the stored calls.
     """
     reader = LogReader(handle, offset=offset, line=line)
     while (block := reader.read(final=True)) is not None:
         parser.feed(block.lines, block.first_line, block.first_offset)
         if len(parser.finished) >= batch_size:
             yield take_batch(parser, maker, reader)
+    parser.idle()  # the last second is over: what ended in it is final
+    resume = parser.resume_point(reader.position, reader.line)
     parser.finish()
-    yield take_batch(parser, maker, reader)
+    last = take_batch(parser, maker, reader)
+    last.resume_offset, last.resume_line = resume
+    yield last
 
 
 # --- the same in a child process ------------------------------------------------------------
