@@ -88,3 +88,22 @@ def test_group_filter_and_one_line_errors(calls):
 def test_help_says_the_end_is_inclusive():
     result = run("--help")
     assert "INCLUSIVE" in result.stdout and "fractions" in result.stdout
+
+
+def test_every_outcome_is_named_and_they_add_up_to_offered(calls):
+    t = dt.datetime(2025, 8, 30, 10, 0, tzinfo=SH)
+    for outcome in ("timeout", "empty", "key", "unknown"):
+        make_call(queue="10000-gov", at=t, wait=50, outcome=outcome)
+    table = run("--from", "2025-08-01", "--to", "2025-08-31")
+    assert table.exit_code == 0, table.output
+    header = table.stdout.splitlines()[1]
+    assert "timeout  queue empty  key exit  no exit recorded" in header
+    total = table.stdout.splitlines()[-1].split()
+    assert total[:8] == ["total", "8", "3", "1", "1", "1", "1", "1"]
+
+    data = json.loads(run("--from", "2025-08-01", "--to", "2025-08-31", "--format",
+                          "json").stdout)
+    for row in [*data["rows"], data["total"]]:
+        assert row["offered"] == sum(row[name] for name in (
+            "answered", "abandoned", "timeout", "empty", "key", "unknown"))
+    assert data["total"]["other_exits"] == 4

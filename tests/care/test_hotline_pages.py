@@ -280,3 +280,18 @@ def test_unknown_queues_are_listed_then_mapped(people, august):
     refused = client.post("/console/hotline/queues/", {"queue_name": "10000-x",
                                                         "group": "nosuch"})
     assert refused.status_code == 400
+
+
+def test_figures_page_names_every_outcome_and_they_add_up(people, august):
+    t = dt.datetime(2025, 8, 20, 11, 0, tzinfo=SH)
+    for outcome in ("timeout", "empty", "key", "unknown", "timeout"):
+        make_call(queue="10000-fixed", at=t, wait=40, outcome=outcome)
+    html = login(people.quality).get("/console/hotline/figures/").content.decode()
+    # August: 3 answered, 1 abandoned, 2 timeouts, 1 queue empty, 1 key exit, 1 no exit.
+    assert '<dd id="total-offered">9</dd>' in html
+    assert '<dd id="total-answered">3</dd>' in html
+    assert '<dd id="total-other">5 <span class="muted">(timeout 2, queue empty 1, key exit 1, ' \
+           'no exit recorded 1)</span></dd>' in html
+    for heading in ("Timeout", "Queue empty", "Key exit", "No exit recorded"):
+        assert f'<th class="num">{heading}</th>' in html
+    assert "counts once, on the queue it entered first" in html

@@ -65,8 +65,10 @@ def summary_lines(result: object) -> list[str]:
              f"bytes {_count(r.from_offset)} to {_count(r.to_offset)}"]
     if r.started_over:
         lines.append(f"note: {r.started_over}")
+    completed = (f" ({_count(r.calls_completed)} of them completed with their exit line)"
+                 if r.calls_completed else "")
     lines.append(f"calls added: {_count(r.calls_added)}; already imported: "
-                 f"{_count(r.calls_already_known)}; linked to customers: "
+                 f"{_count(r.calls_already_known)}{completed}; linked to customers: "
                  f"{_count(r.linked_to_customers)}")
     if r.rejected_lines:
         lines.append(f"rejected lines: {_count(r.rejected_lines)} (kept with the import run "

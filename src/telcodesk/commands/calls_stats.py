@@ -12,8 +12,10 @@ from telcodesk.commands.calls import calls
 
 GROUPINGS = ("group", "queue", "day", "hour")
 
-COLUMNS = ("offered", "answered", "abandoned", "abandoned ≤ grace", "other exits",
-           "avg answer s", "within threshold", "timeliness", "answer rate", "longest wait s")
+# offered = answered + abandoned + timeout + queue empty + key exit + no exit recorded.
+COLUMNS = ("offered", "answered", "abandoned", "timeout", "queue empty", "key exit",
+           "no exit recorded", "abandoned ≤ grace", "avg answer s", "within threshold",
+           "timeliness", "answer rate", "longest wait s")
 
 
 def _percent(value: float | None) -> str:
@@ -35,8 +37,8 @@ def _label(by: str, row: Any) -> str:
 
 
 def _cells(row: Any) -> list[str]:
-    return [str(row.offered), str(row.answered), str(row.abandoned),
-            str(row.abandoned_in_grace), str(row.other_exits),
+    return [str(row.offered), str(row.answered), str(row.abandoned), str(row.timeout),
+            str(row.empty), str(row.key), str(row.unknown), str(row.abandoned_in_grace),
             _seconds(row.avg_answer_seconds), str(row.answered_in_threshold),
             _percent(row.timeliness_rate), _percent(row.answer_rate),
             "–" if row.longest_wait_seconds is None else str(row.longest_wait_seconds)]
@@ -90,8 +92,10 @@ def _print_table(figures: Any) -> None:
                    "as fractions of 1 (null when there were no calls).")
 def calls_stats(start: str | None, end: str | None, group: str | None, queue: str | None,
                 by: str, output: str) -> None:
-    """Print the hotline figures: offered, answered, abandoned (and within the grace
-    period), average answer time, answered within the group's threshold, timeliness
+    """Print the hotline figures: calls offered (each call once, however many queues it
+    went through), answered, abandoned, timeout, queue empty, key exit and no exit
+    recorded (these add up to offered), abandoned within the grace period, average
+    answer time, answered within the group's threshold, timeliness
     (应答及时率), answer rate, longest wait. Definitions: docs/hotline.md."""
     from telcodesk.cli import clear_errors, fail, now, parse_date, setup_django
 

@@ -54,6 +54,7 @@ from telcodesk.care.calllogs.records import (
     BY_CALLER,
     BY_TRANSFER,
     CALL_REF_MAX,
+    CHAIN_GAP,
     EMPTY,
     KEY,
     POSITION_MAX,
@@ -64,6 +65,9 @@ from telcodesk.care.calllogs.records import (
     CallVisit,
     ParseStats,
     Reject,
+    TooLong,
+    bounded,
+    caller_fits,
     reject_text,
 )
 
@@ -154,15 +158,15 @@ def _num(fields: list[bytes], index: int) -> int | None:
     return value if value >= 0 else None
 
 
-def _text(raw: bytes, limit: int) -> str:
-    return raw.decode().strip()[:limit]
+def _text(raw: bytes, limit: int, what: str) -> str:
+    return bounded(raw.decode().strip(), limit, what)
 
 
 def _caller(raw: bytes) -> str:
     text = raw.decode().strip()
     if text.lower() in _ANONYMOUS:
         return ""
-    return text
+    return caller_fits(text)
 
 
 def _since(later: float, earlier: float) -> int:
@@ -192,6 +196,10 @@ class QueueLogParser:
         self._second = 0
         self._next_horizon_check = 0
         self._names: dict[bytes, str] = {}
+        # The last visit of calls that left a queue in a way that lets them go on
+        # (timeout, full queue, key, transfer), for ``CHAIN_GAP`` seconds: an entry of
+        # the same call id within that time continues the call.
+        self._chains: dict[bytes, CallVisit] = {}
 
     # --- the hot loop ---------------------------------------------------------------
 
@@ -201,6 +209,7 @@ class QueueLogParser:
         events = _EVENTS
         opened = self._open
         ended_now = self._ended_now
+        chains = self._chains
         pending = self._pending
         finished = self.finished
         names = self._names
@@ -259,8 +268,12 @@ class QueueLogParser:
                 understood += 1
                 continue
             callid = parts[1]
-            if not callid or callid == none or len(callid) > CALL_REF_MAX:
+            if not callid or callid == none:
                 self._reject(lineno, line, "a call event without a usable call id")
+                continue
+            if len(callid) > CALL_REF_MAX:
+                self._reject(lineno, line, f"the call id is longer than {CALL_REF_MAX} "
+                                           "characters")
                 continue
             if b"\0" in line:
                 self._reject(lineno, line, "binary data in the line")
@@ -268,7 +281,7 @@ class QueueLogParser:
             try:
                 if kind == 1:  # _ENTER
                     queue = parts[2]
-                    if not queue or queue == none or len(queue) > QUEUE_MAX:
+                    if not queue or queue == none:
                         self._reject(lineno, line, "ENTERQUEUE without a usable queue name")
                         continue
                     position = None
@@ -286,10 +299,11 @@ class QueueLogParser:
                                     position = None
                     else:
                         raw = b""
-                    caller = raw.decode() if raw.isdigit() else _caller(raw)
+                    caller = raw.decode() if raw.isdigit() and len(raw) <= 16 else \
+                        _caller(raw)
                     name = names.get(queue)
                     if name is None:
-                        name = self._name(queue)
+                        name = self._name(queue, QUEUE_MAX, "the queue name")
                     visit = visit_class(callid.decode(), name, t, caller, position, None, None,
                                         "", None, None, unknown, "", "", start, lineno, "")
                     previous = opened.pop(callid, None)
@@ -300,6 +314,11 @@ class QueueLogParser:
                             understood += 1
                             continue
                         self._close_without_exit(previous[0], REENTERED)
+                        self._continue(callid, visit, previous[0])
+                    elif chains:
+                        last = chains.pop(callid, None)
+                        if last is not None and t - (last.ended or last.entered) <= CHAIN_GAP:
+                            self._continue(callid, visit, last)
                     opened[callid] = (visit, queue)
                     if pending and callid in pending:
                         self._replay(callid, visit, queue)
@@ -316,12 +335,13 @@ class QueueLogParser:
                             hold = int(parts[5].split(b"|", 1)[0])
                         except ValueError:
                             pass
+                    agent = names.get(parts[3])
+                    if agent is None:
+                        agent = self._name(parts[3], AGENT_MAX, "the agent name")
                     visit.answered = t
                     visit.wait = hold if hold is not None and hold >= 0 else \
                         _since(t, visit.entered)
-                    agent = names.get(parts[3])
-                    visit.agent = agent if agent is not None else self._name(parts[3],
-                                                                             AGENT_MAX)
+                    visit.agent = agent
                     visit.outcome = answered_outcome
                     continue
                 if 3 <= kind <= 4 and visit.answered is not None and len(parts) > 5:
@@ -344,19 +364,24 @@ class QueueLogParser:
                 if earlier is not None:
                     finished.append(earlier)
                 ended_now[callid] = visit
+                if kind >= 5 and visit.may_continue():  # transfers and exits
+                    chains[callid] = visit
             except UnicodeDecodeError:
                 self._reject(lineno, line, "not UTF-8 text")
+            except TooLong as exc:
+                self._reject(lineno, line, str(exc))
         stats = self.stats
         stats.lines += len(lines)
         stats.understood += understood
         self._second = second
         self._next_horizon_check = next_check
 
-    def _name(self, raw: bytes, limit: int = QUEUE_MAX) -> str:
-        """Queue and agent names repeat: decoded once (a bounded cache)."""
+    def _name(self, raw: bytes, limit: int, what: str) -> str:
+        """Queue and agent names repeat: decoded once (a bounded cache); a name longer
+        than ``limit`` raises ``TooLong`` (and is not cached)."""
         if len(self._names) >= _NAMES_CACHED:
             self._names.clear()
-        text = raw.decode().strip()[:limit]
+        text = bounded(raw.decode().strip(), limit, what)
         self._names[raw] = text
         return text
 
@@ -389,6 +414,17 @@ class QueueLogParser:
         if earlier is not None:
             self.finished.append(earlier)
         self._ended_now[callid] = visit
+        if visit.may_continue():
+            self._chains[callid] = visit
+
+    def _continue(self, callid: bytes, visit: CallVisit, last: CallVisit) -> None:
+        """``visit`` goes on with the call whose visit ``last`` was: one call, counted on
+        its first visit. A restart reads from that first visit's entry line."""
+        self._chains.pop(callid, None)
+        visit.first_queue = last.first_queue or last.queue
+        visit.first_entered = last.entered if last.first_entered is None else \
+            last.first_entered
+        visit.offset, visit.line = last.offset, last.line
 
     def _close_without_exit(self, visit: CallVisit, why: str) -> None:
         visit.closed_without_exit = why
@@ -424,12 +460,18 @@ class QueueLogParser:
         others = [p for p in waiting if p[2][2] != queue]
         if others:
             self._pending[callid] = others
-        for kind, t, parts, _lineno, _start in mine:
+        for kind, t, parts, lineno, _start in mine:
             entry = self._open.get(callid)
             if entry is None or entry[0] is not visit:
                 self.stats.without_entry += 1
                 continue
-            if _APPLY[kind](visit, t, parts):
+            try:
+                ended = _APPLY[kind](visit, t, parts)
+            except (TooLong, UnicodeDecodeError) as exc:
+                reason = str(exc) if isinstance(exc, TooLong) else "not UTF-8 text"
+                self._reject(lineno, b"|".join(parts), reason)
+                continue
+            if ended:
                 del self._open[callid]
                 self._ended(callid, visit)
 
@@ -439,6 +481,16 @@ class QueueLogParser:
         self._pending.clear()
 
     def _close_stale(self, now: float) -> None:
+        chains = self._chains
+        if chains:
+            gone = now - CHAIN_GAP
+            old = []
+            for callid, last in chains.items():  # roughly in order of leaving
+                if (last.ended or last.entered) >= gone:
+                    break
+                old.append(callid)
+            for callid in old:
+                del chains[callid]
         limit = now - self.horizon
         stale = []
         for callid, (visit, _queue) in self._open.items():  # in order of entry
@@ -461,6 +513,7 @@ class QueueLogParser:
         for visit, _queue in list(self._open.values()):
             self._close_without_exit(visit, END_OF_FILE)
         self._open.clear()
+        self._chains.clear()  # a call that goes on after the end is not read here
         self.idle()
 
     def open_visits(self) -> int:
@@ -473,6 +526,8 @@ class QueueLogParser:
             visit.offset, visit.line = 0, 1
         for visit in self._ended_now.values():
             visit.offset, visit.line = 0, 1
+        for visit in self._chains.values():
+            visit.offset, visit.line = 0, 1
         for callid, waiting in self._pending.items():
             self._pending[callid] = [(k, t, p, 1, 0) for k, t, p, _line, _start in waiting]
 
@@ -484,10 +539,14 @@ class QueueLogParser:
         minus one lines lie before it), else that position.
         """
         best = (offset, line)
+        # A later visit of a call starts at its first visit's entry, so every open one
+        # is looked at (they are the calls waiting now: a few hundred at most).
         for visit, _queue in self._open.values():
             if visit.offset < best[0]:
                 best = (visit.offset, visit.line - 1)
-            break  # the oldest entry comes first; re-entries move to the end
+        for visit in self._chains.values():  # calls that may still go on
+            if visit.offset < best[0]:
+                best = (visit.offset, visit.line - 1)
         for visit in self._ended_now.values():
             if visit.offset < best[0]:
                 best = (visit.offset, visit.line - 1)
@@ -504,6 +563,7 @@ class QueueLogParser:
 def _answer_from_hold(visit: CallVisit, hold: int | None, end: float, talk: int | None,
                       agent: bytes) -> None:
     """An end line whose CONNECT was not read: the holdtime tells when it was answered."""
+    name = visit.agent or _text(agent, AGENT_MAX, "the agent name")
     if hold is not None:
         visit.answered = visit.entered + hold
         visit.wait = hold
@@ -514,16 +574,16 @@ def _answer_from_hold(visit: CallVisit, hold: int | None, end: float, talk: int 
         visit.answered = end
         visit.wait = _since(end, visit.entered)
     visit.outcome = ANSWERED
-    if not visit.agent:
-        visit.agent = _text(agent, AGENT_MAX)
+    visit.agent = name
 
 
 def _connect(visit: CallVisit, t: float, parts: list[bytes]) -> bool:
     data = parts[5].split(b"|", 1) if len(parts) > 5 else []
     hold = _num(data, 0)
+    agent = _text(parts[3], AGENT_MAX, "the agent name")
     visit.answered = t
     visit.wait = hold if hold is not None else _since(t, visit.entered)
-    visit.agent = _text(parts[3], AGENT_MAX)
+    visit.agent = agent
     visit.outcome = ANSWERED
     return False
 
@@ -551,12 +611,13 @@ def _transferred(visit: CallVisit, t: float, parts: list[bytes], to: bytes,
                  times_at: int) -> bool:
     data = parts[5].split(b"|") if len(parts) > 5 else []
     talk = _num(data, times_at + 1)
+    target = _text(to, TRANSFER_MAX, "the transfer target")
     if visit.answered is None:
         _answer_from_hold(visit, _num(data, times_at), t, talk, parts[3])
     visit.talk = talk if talk is not None else _since(t, visit.answered or t)
     visit.ended = t
     visit.ended_by = BY_TRANSFER
-    visit.transferred_to = _text(to, TRANSFER_MAX)
+    visit.transferred_to = target
     return True
 
 

@@ -44,6 +44,9 @@ from telcodesk.care.calllogs.records import (
     CallVisit,
     ParseStats,
     Reject,
+    TooLong,
+    bounded,
+    caller_fits,
     reject_text,
 )
 
@@ -121,7 +124,7 @@ def _transfer_target(history: str) -> str | None:
     last = history.replace("ARRAY::", "").split("|:")[-1]
     parts = last.split(":", 3)
     if len(parts) == 4 and parts[2] in ("bl_xfer", "att_xfer", "uuid_br"):
-        return parts[3].split("/", 1)[0][:TRANSFER_MAX]
+        return bounded(parts[3].split("/", 1)[0], TRANSFER_MAX, "the transfer target")
     return None
 
 
@@ -150,7 +153,10 @@ class CdrParser:
     @staticmethod
     def _header(raw: bytes) -> list[str]:
         text = raw.decode("utf-8", errors="replace")
-        columns = [_column(c) for c in next(csv.reader([text]), [])]
+        try:
+            columns = [_column(c) for c in next(csv.reader([text]), [])]
+        except csv.Error:
+            columns = []
         missing = [c for c in _REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise UnreadableLog(
@@ -196,7 +202,11 @@ class CdrParser:
         if not text.strip():
             return
         assert self.columns is not None
-        row = next(csv.reader([text.rstrip("\r")]), [])
+        try:
+            row = next(csv.reader([text.rstrip("\r")]), [])
+        except csv.Error as exc:
+            self._reject(lineno, raw, f"not a CSV row ({exc})")
+            return
         if len(row) != len(self.columns):
             self._reject(lineno, raw, f"{len(row)} fields where the header has "
                                       f"{len(self.columns)}")
@@ -277,7 +287,7 @@ class CdrParser:
     def _record(self, values: Mapping[str, Any], lineno: int, raw: bytes) -> None:
         try:
             visit = self._visit(values, lineno)
-        except _BadRecord as exc:
+        except (_BadRecord, TooLong) as exc:
             self._reject(lineno, raw, str(exc))
             return
         if visit is not None:
@@ -291,12 +301,12 @@ class CdrParser:
         if str(values.get("cc_side") or "").strip().lower() == "agent":
             self.stats.agent_legs += 1
             return None
-        if len(queue) > QUEUE_MAX:
-            raise _BadRecord(f"queue name longer than {QUEUE_MAX} characters")
+        bounded(queue, QUEUE_MAX, "the queue name")
         call_ref = str(values.get("cc_member_uuid") or values.get("uuid")
                        or values.get("call_uuid") or "").strip()
-        if not call_ref or len(call_ref) > CALL_REF_MAX:
+        if not call_ref:
             raise _BadRecord("no usable call id (cc_member_uuid or uuid)")
+        bounded(call_ref, CALL_REF_MAX, "the call id")
         joined = _epoch(values, "cc_queue_joined_epoch")
         if joined is None:
             raise _BadRecord("no cc_queue_joined_epoch")
@@ -307,6 +317,7 @@ class CdrParser:
                      or values.get("ani") or "").strip()
         if caller.lower() in _ANONYMOUS:
             caller = ""
+        caller_fits(caller)
         visit = CallVisit(call_ref, queue, joined, caller, line=lineno)
         reason = str(values.get("cc_cancel_reason") or "").strip().upper()
         cause = str(values.get("cc_cause") or "").strip().lower()
@@ -314,7 +325,8 @@ class CdrParser:
             visit.outcome = ANSWERED
             visit.answered = answered
             visit.wait = _since(answered, joined)
-            visit.agent = str(values.get("cc_agent") or "").strip()[:AGENT_MAX]
+            visit.agent = bounded(str(values.get("cc_agent") or "").strip(), AGENT_MAX,
+                                  "the agent name")
             if terminated is not None:
                 visit.ended = terminated
                 visit.talk = _since(terminated, answered)

@@ -25,13 +25,42 @@ BY_CALLER = "caller"
 BY_AGENT = "agent"
 BY_TRANSFER = "transfer"
 
-# Field sizes of the table the visits go to (longer values are rejected or cut).
+# A call that leaves a queue this way may enter another one (the dialplan goes on):
+# its next entry within ``CHAIN_GAP`` seconds continues the same call.
+CONTINUING = frozenset({TIMEOUT, EMPTY, KEY})
+CHAIN_GAP = 300
+
+# Field sizes of the table the visits go to: a line with a longer value is rejected
+# (with its number and which value), never stored cut.
 CALL_REF_MAX = 80
 QUEUE_MAX = 80
 AGENT_MAX = 80
 TRANSFER_MAX = 80
 REJECT_TEXT_MAX = 500
 POSITION_MAX = 32767
+# Digits of a caller number (stored with a leading "+" in at most 32 characters).
+CALLER_DIGITS_MAX = 31
+
+
+class TooLong(ValueError):
+    """A value longer than the column it goes to: the line is rejected with this reason."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what} longer than {limit} characters")
+
+
+def bounded(text: str, limit: int, what: str) -> str:
+    """``text`` if it fits in ``limit`` characters; else ``TooLong``."""
+    if len(text) > limit:
+        raise TooLong(what, limit)
+    return text
+
+
+def caller_fits(caller: str) -> str:
+    """``caller`` if its digits fit the caller column; else ``TooLong``."""
+    if len(caller) > CALLER_DIGITS_MAX and sum(c.isdigit() for c in caller) > CALLER_DIGITS_MAX:
+        raise TooLong("the caller number", CALLER_DIGITS_MAX)
+    return caller
 
 
 @dataclass(slots=True)
@@ -62,6 +91,15 @@ class CallVisit:
     # How the visit was closed without an exit line ("re-entered", "horizon",
     # "end of file"); blank when its exit line was read.
     closed_without_exit: str = ""
+    # A later visit of a call that left an earlier queue (timeout, full queue, key,
+    # transfer): the queue and entry time of the call's first visit, which counts it.
+    first_queue: str = ""
+    first_entered: float | None = None
+
+    def may_continue(self) -> bool:
+        """Whether the call may go on into another queue after this visit."""
+        return (self.outcome in CONTINUING or self.ended_by == BY_TRANSFER
+                or bool(self.closed_without_exit == "re-entered"))
 
 
 class Reject(NamedTuple):

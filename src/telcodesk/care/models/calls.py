@@ -4,10 +4,14 @@ A ``HotlineCall`` is one visit of one call to one agent queue: a call that
 leaves a queue and enters again (or enters another queue) is a second row. It is
 also the contact (TMF683 ``partyInteraction``) an agent opens a complaint or a
 ticket from. Rows are written in bulk by ``care.services.calls``; the unique key
-(source, call reference, queue, entry time) makes a re-import add nothing.
+(call reference, queue, entry time) makes a re-import add nothing, whatever the
+file's name: the same call read from a copy, a renamed or rotated file or an
+overlapping log is the same row.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,10 +108,10 @@ class CallOutcome(models.TextChoices):
 class HotlineCall(models.Model):
     """One visit of a call to an agent queue (the contact an agent works from)."""
 
-    # No single-column indexes on the three foreign keys: the unique key starts with
-    # ``source``, ``hotline_call_queue_day_idx`` with ``queue`` and
-    # ``hotline_call_customer_idx`` is ``customer``'s; each index more costs every
-    # imported row (millions of them).
+    # No single-column indexes on the three foreign keys: ``hotline_call_queue_day_idx``
+    # starts with ``queue``, ``hotline_call_customer_idx`` is ``customer``'s, and
+    # ``source`` (the file a call was first read from) is never searched by; each
+    # index more costs every imported row (millions of them).
     source = models.ForeignKey(CallLogSource, on_delete=models.PROTECT, related_name="calls",
                                verbose_name=_("source"), db_index=False)
     call_ref = models.CharField(_("call id"), max_length=80)
@@ -133,13 +137,27 @@ class HotlineCall(models.Model):
     # Who ended an answered call (caller, agent, transfer) and where a transfer went.
     ended_by = models.CharField(_("ended by"), max_length=10, blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=80, blank=True)
+    # The call as a whole, for the figures (STANDARDS.md: a call that leaves one queue
+    # and is answered in another counts once). ``counted`` marks the visit the call is
+    # counted on: its first entry into an agent queue; the later visits of the same
+    # call (after a timeout, a full queue, a key or a transfer) are not counted.
+    # On the counted visit, ``call_outcome`` is the call's outcome (answered if any of
+    # its visits was answered, else how its last visit ended) and
+    # ``call_wait_seconds`` its wait from the first entry (to the first answer, else
+    # to leaving the last queue). A call of one visit: the visit's own.
+    counted = models.BooleanField(_("counted in the figures"), default=True)
+    call_outcome = models.CharField(_("outcome of the call"), max_length=10,
+                                    choices=CallOutcome.choices, blank=True)
+    call_wait_seconds = models.PositiveIntegerField(_("wait of the call (s)"), null=True,
+                                                    blank=True)
 
     class Meta:
         ordering = ["-entered_at", "-id"]
         verbose_name = _("hotline call")
         verbose_name_plural = _("hotline calls")
+        # A call is identified by itself, not by the file it was read from.
         constraints = [models.UniqueConstraint(
-            fields=["source", "call_ref", "queue", "entered_at"], name="hotline_call_once")]
+            fields=["call_ref", "queue", "entered_at"], name="hotline_call_once_per_call")]
         indexes = [
             models.Index(fields=["entered_at"], name="hotline_call_entered_idx"),
             models.Index(fields=["queue", "entered_date"], name="hotline_call_queue_day_idx"),
@@ -149,3 +167,11 @@ class HotlineCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_ref} @ {self.queue_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row saved one by one without the call's figures is a call of one visit:
+        # the call's outcome and wait are the visit's (the import writes all three).
+        if not self.call_outcome:
+            self.call_outcome = self.outcome
+            self.call_wait_seconds = self.wait_seconds
+        super().save(*args, **kwargs)

@@ -1,15 +1,16 @@
 """The hotline figures of the regulator's report, in ONE query over the calls.
 
 The definitions are those of ``care.selectors.hotline_stats`` (read its docstring):
-a row of ``HotlineCall`` is one visit of a call to an agent queue, counted by its
-entry time (``entered_at``);
+each call counts once, on its first visit to an agent queue (``counted``), by its
+first entry time (``entered_at``), with the call's outcome (``call_outcome``) and
+its wait from that first entry (``call_wait_seconds``);
 
-- **average answer time** (应答平均时间) = sum of ``wait_seconds`` ÷ number of the
-  visits answered by an agent (visits without a recorded wait left out of both);
-- **timely rate** (应答及时率) = visits answered within their skill group's
+- **average answer time** (应答平均时间) = sum of the waits ÷ number of the calls
+  answered by an agent (calls without a recorded wait left out of both);
+- **timely rate** (应答及时率) = calls answered within their skill group's
   threshold (``service_level_seconds``; 15 s for a queue no group claims) ÷
-  (visits offered − visits abandoned within the grace period when
-  ``TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS`` is on, else ÷ visits offered).
+  (calls offered − calls abandoned within the grace period when
+  ``TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS`` is on, else ÷ calls offered).
 
 ``hotline_totals`` groups by month of the entry time (cut further at the given
 split points), queue and outcome, with plain counts and sums; each queue's
@@ -77,12 +78,17 @@ def threshold_case() -> Case:
 
 
 def _on_time() -> Q:
-    return Q(outcome=CallOutcome.ANSWERED, wait_seconds__lte=threshold_case())
+    return Q(call_outcome=CallOutcome.ANSWERED, call_wait_seconds__lte=threshold_case())
 
 
 def _short_abandon() -> Q:
-    return Q(outcome=CallOutcome.ABANDONED,
-             wait_seconds__lte=settings.TELCODESK_HOTLINE_GRACE_SECONDS)
+    return Q(call_outcome=CallOutcome.ABANDONED,
+             call_wait_seconds__lte=settings.TELCODESK_HOTLINE_GRACE_SECONDS)
+
+
+def _counted_calls(start: dt.datetime, end: dt.datetime) -> QuerySet[HotlineCall]:
+    """Each call once, on its first visit (the later visits of a call are not counted)."""
+    return HotlineCall.objects.filter(entered_at__gte=start, entered_at__lt=end, counted=True)
 
 
 def hotline_totals(*, start: dt.datetime, end: dt.datetime, zone: ZoneInfo | None = None,
@@ -115,14 +121,17 @@ def _grouped_sums(start: dt.datetime, end: dt.datetime,
     thresholds = queue_thresholds()
     levels = sorted({*thresholds.values(), DEFAULT_THRESHOLD_SECONDS})
     grace = settings.TELCODESK_HOTLINE_GRACE_SECONDS
-    within = {f"within_{level}": Count("wait_seconds", filter=Q(wait_seconds__lte=level))
+    within = {f"within_{level}": Count("call_wait_seconds",
+                                       filter=Q(call_wait_seconds__lte=level))
               for level in levels}
     # Buckets by the stored local day of entry (the buckets start at local midnights).
-    rows = (HotlineCall.objects.filter(entered_at__gte=start, entered_at__lt=end)
+    rows = (_counted_calls(start, end)
             .annotate(bucket=day_bucket_index("entered_date", days))
-            .values("bucket", "queue_id", "outcome")
-            .annotate(n=Count("*"), waited=Count("wait_seconds"), wait=Sum("wait_seconds"),
-                      in_grace=Count("wait_seconds", filter=Q(wait_seconds__lte=grace)),
+            .values("bucket", "queue_id", "call_outcome")
+            .annotate(n=Count("*"), waited=Count("call_wait_seconds"),
+                      wait=Sum("call_wait_seconds"),
+                      in_grace=Count("call_wait_seconds",
+                                     filter=Q(call_wait_seconds__lte=grace)),
                       **within)
             .order_by())
     sums: dict[int, list[int]] = {}
@@ -130,27 +139,26 @@ def _grouped_sums(start: dt.datetime, end: dt.datetime,
         row: dict[str, Any] = dict(found)
         total = sums.setdefault(row["bucket"], [0, 0, 0, 0, 0, 0])
         total[0] += row["n"]
-        if row["outcome"] == CallOutcome.ANSWERED:
+        if row["call_outcome"] == CallOutcome.ANSWERED:
             threshold = thresholds.get(row["queue_id"], DEFAULT_THRESHOLD_SECONDS)
             total[1] += row["n"]
             total[2] += row["waited"]
             total[3] += int(row["wait"] or 0)
             total[4] += row[f"within_{threshold}"]
-        elif row["outcome"] == CallOutcome.ABANDONED:
+        elif row["call_outcome"] == CallOutcome.ABANDONED:
             total[5] += row["in_grace"]
     return sums
 
 
 def _bucket_sums(bounds: list[dt.datetime]) -> dict[int, list[int]]:
-    answered = Q(outcome=CallOutcome.ANSWERED)
-    with_wait = answered & Q(wait_seconds__isnull=False)
-    parts = [HotlineCall.objects.filter(entered_at__gte=bounds[index],
-                                        entered_at__lt=bounds[index + 1])
+    answered = Q(call_outcome=CallOutcome.ANSWERED)
+    with_wait = answered & Q(call_wait_seconds__isnull=False)
+    parts = [_counted_calls(bounds[index], bounds[index + 1])
              .annotate(bucket=Value(index, output_field=IntegerField()))
              .values("bucket")
              .annotate(offered=Count("*"), answered=Count("pk", filter=answered),
                        waited=Count("pk", filter=with_wait),
-                       wait=Sum("wait_seconds", filter=with_wait),
+                       wait=Sum("call_wait_seconds", filter=with_wait),
                        on_time=Count("pk", filter=_on_time()),
                        short=Count("pk", filter=_short_abandon()))
              .order_by()
@@ -165,12 +173,13 @@ def calls_behind(*, start: dt.datetime, end: dt.datetime, statistic: str, user: 
                  only_late: bool = False) -> QuerySet[HotlineCall]:
     """The calls behind a hotline figure that ``user`` may see (the contacts' rule,
     ``calls_visible_to``: calls of customers in their branch subtree and calls linked to
-    no customer). ``statistic`` ``mean``: the answered calls (``only_late``: those
-    answered after their threshold); ``timely_rate``: the calls in the rate's base
-    (``only_late``: those not answered within the threshold)."""
-    calls = calls_visible_to(user).filter(entered_at__gte=start, entered_at__lt=end)
+    no customer), each call once on its first visit. ``statistic`` ``mean``: the answered
+    calls (``only_late``: those answered after their threshold); ``timely_rate``: the
+    calls in the rate's base (``only_late``: those not answered within the threshold)."""
+    calls = calls_visible_to(user).filter(entered_at__gte=start, entered_at__lt=end,
+                                          counted=True)
     if statistic == "mean":
-        calls = calls.filter(outcome=CallOutcome.ANSWERED, wait_seconds__isnull=False)
+        calls = calls.filter(call_outcome=CallOutcome.ANSWERED, call_wait_seconds__isnull=False)
     elif settings.TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS:
         calls = calls.exclude(_short_abandon())
     if only_late:

@@ -1,33 +1,40 @@
 """The hotline figures (应答平均时间, 应答及时率 and what they are made of).
 
-One row of ``HotlineCall`` is one visit of a call to an agent queue: the caller
-went through the IVR and asked for an agent. Over a period ``[start, end)`` of
-entry times (``entered_at``), for each skill group, queue, day or hour of the day:
+A **call** counts once (STANDARDS.md): one row of ``HotlineCall`` is one visit of
+a call to an agent queue, and a call that left one queue (timeout, queue empty,
+key, transfer) and went on into another is counted on its first visit
+(``counted``), with the call's outcome (``call_outcome``: answered if any of its
+visits was answered, else how its last visit ended) and its wait from the first
+entry into an agent queue (``call_wait_seconds``). Its later visits are not
+counted. Over a period ``[start, end)`` of first entries (``entered_at``), for
+each skill group, queue, day or hour of the day (of the first visit):
 
-- **offered**: visits that asked for an agent, whatever happened next (answered,
-  abandoned, timeout, queue empty, left with a key, no exit recorded);
-- **answered**: answered by an agent (outcome ``answered``);
-- **abandoned**: the caller hung up in the queue (outcome ``abandoned``);
-- **abandoned within the grace period**: abandoned with ``wait_seconds`` at most
+- **offered**: calls that asked for an agent, whatever happened next;
+- **answered**: answered by an agent;
+- **abandoned**: the caller hung up in the queue;
+- **timeout**, **empty**, **key**: left at the queue's timeout, no agent could
+  take calls, the caller left with a key;
+- **unknown**: no exit recorded (the log ended or was cut while it waited);
+- offered = answered + abandoned + timeout + empty + key + unknown, always;
+  **other exits** is the sum of the last four;
+- **abandoned within the grace period**: abandoned with a wait of at most
   ``settings.TELCODESK_HOTLINE_GRACE_SECONDS`` (default 5 s);
-- **other exits**: offered − answered − abandoned (timeout, empty, key, unknown);
-- **average answer time** (应答平均时间): mean ``wait_seconds`` (entry into the
-  agent queue → agent answer) over the answered visits, in seconds; ``None``
-  when nothing was answered;
-- **answered within the threshold**: answered with ``wait_seconds`` at most the
-  skill group's ``service_level_seconds`` (15 s by default; 15 s for a queue not
+- **average answer time** (应答平均时间): mean wait (first entry into an agent
+  queue → agent answer) over the answered calls, in seconds; ``None`` when
+  nothing was answered;
+- **answered within the threshold**: answered with a wait of at most the skill
+  group's ``service_level_seconds`` (15 s by default; 15 s for a queue not
   mapped to any group);
 - **timeliness rate** (应答及时率): answered within the threshold ÷ (offered −
   abandoned within the grace period) when
   ``settings.TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS`` is on (the default),
   otherwise ÷ offered;
 - **answer rate**: answered ÷ offered; **abandon rate**: abandoned ÷ offered;
-- **longest wait**: the largest ``wait_seconds`` over all visits.
+- **longest wait**: the largest wait over all calls.
 
 Every rate is a fraction (0.9041, not 90.41) and is ``None`` — "no calls", never
-0 % — when its denominator is 0. A visit without ``wait_seconds`` counts as
-offered (and as answered or abandoned by its outcome) but never as within the
-threshold or the grace period.
+0 % — when its denominator is 0. A call without a wait counts as offered (and by
+its outcome) but never as within the threshold or the grace period.
 
 Each grouping is ONE aggregate query over ``HotlineCall`` (``GROUP BY`` the queue's
 skill group, the queue, ``entered_date`` or ``entered_hour``, with conditional
@@ -74,8 +81,12 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "day": ("entered_date",),
     "hour": ("entered_hour",),
 }
-_COUNTS = ("offered", "answered", "abandoned", "abandoned_in_grace", "answered_in_threshold",
-           "answer_wait_total", "answered_with_wait")
+_COUNTS = ("offered", "answered", "abandoned", "timeout", "empty", "key", "unknown",
+           "abandoned_in_grace", "answered_in_threshold", "answer_wait_total",
+           "answered_with_wait")
+# The outcomes a call is counted under besides answered and abandoned, in the order
+# pages and exports show them.
+OTHER_OUTCOMES = ("timeout", "empty", "key", "unknown")
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,11 @@ class FigureRow:
     offered: int
     answered: int
     abandoned: int
+    # The other outcomes, each named: offered = answered + abandoned + these four.
+    timeout: int
+    empty: int
+    key: int
+    unknown: int
     abandoned_in_grace: int
     answered_in_threshold: int
     # Sum of the waits of the answered visits, and how many of them had a wait:
@@ -111,7 +127,8 @@ class FigureRow:
 
     @property
     def other_exits(self) -> int:
-        return self.offered - self.answered - self.abandoned
+        """Offered calls neither answered nor abandoned (timeout, empty, key, unknown)."""
+        return self.timeout + self.empty + self.key + self.unknown
 
     @property
     def answer_rate(self) -> float | None:
@@ -160,6 +177,7 @@ class HotlineFigures:
             "grace_seconds": self.grace_seconds,
             "exclude_short_abandons": self.exclude_short_abandons,
             "rates": "fractions of 1; null when the denominator is 0 (no calls)",
+            "outcomes": "offered = answered + abandoned + timeout + empty + key + unknown",
             "rows": [row.as_dict() for row in self.rows],
             "total": self.total.as_dict(),
         }
@@ -196,19 +214,28 @@ def last_complete_month(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _measures() -> dict[str, Any]:
+    """Over counted calls (``_calls``): by the call's outcome and its wait."""
     grace = settings.TELCODESK_HOTLINE_GRACE_SECONDS
     threshold = Coalesce(F(f"{_GROUP}service_level_seconds"), Value(DEFAULT_THRESHOLD_SECONDS))
-    answered = Q(outcome=CallOutcome.ANSWERED)
-    abandoned = Q(outcome=CallOutcome.ABANDONED)
+    answered = Q(call_outcome=CallOutcome.ANSWERED)
+    abandoned = Q(call_outcome=CallOutcome.ABANDONED)
+    named = [CallOutcome.ANSWERED, CallOutcome.ABANDONED, CallOutcome.TIMEOUT,
+             CallOutcome.EMPTY, CallOutcome.KEY]
     return {
         "offered": Count("pk"),
         "answered": Count("pk", filter=answered),
         "abandoned": Count("pk", filter=abandoned),
-        "abandoned_in_grace": Count("pk", filter=abandoned & Q(wait_seconds__lte=grace)),
-        "answered_in_threshold": Count("pk", filter=answered & Q(wait_seconds__lte=threshold)),
-        "answer_wait_total": Sum("wait_seconds", filter=answered),
-        "answered_with_wait": Count("wait_seconds", filter=answered),
-        "longest_wait_seconds": Max("wait_seconds"),
+        "timeout": Count("pk", filter=Q(call_outcome=CallOutcome.TIMEOUT)),
+        "empty": Count("pk", filter=Q(call_outcome=CallOutcome.EMPTY)),
+        "key": Count("pk", filter=Q(call_outcome=CallOutcome.KEY)),
+        # Everything else, so that the outcomes always add up to the offered calls.
+        "unknown": Count("pk", filter=~Q(call_outcome__in=named)),
+        "abandoned_in_grace": Count("pk", filter=abandoned & Q(call_wait_seconds__lte=grace)),
+        "answered_in_threshold": Count("pk",
+                                       filter=answered & Q(call_wait_seconds__lte=threshold)),
+        "answer_wait_total": Sum("call_wait_seconds", filter=answered),
+        "answered_with_wait": Count("call_wait_seconds", filter=answered),
+        "longest_wait_seconds": Max("call_wait_seconds"),
     }
 
 
@@ -314,7 +341,8 @@ def _arrange(by: str, rows: list[FigureRow], start: dt.datetime, end: dt.datetim
 
 def _calls(start: dt.datetime, end: dt.datetime, group: SkillGroup | None,
            queue: HotlineQueue | None) -> QuerySet[HotlineCall]:
-    calls = HotlineCall.objects.filter(entered_at__gte=start, entered_at__lt=end)
+    # Each call once: on its first visit (its later visits in other queues are not counted).
+    calls = HotlineCall.objects.filter(entered_at__gte=start, entered_at__lt=end, counted=True)
     if group is not None:
         calls = calls.filter(queue__skill_group=group)
     if queue is not None:

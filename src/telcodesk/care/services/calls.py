@@ -11,8 +11,11 @@ writes one ``HotlineCall`` per queue visit:
   groups page); their calls count for the queue at once;
 - lines that cannot be read are kept as ``CallImportReject`` rows with their
   line numbers and the reason; nothing is dropped silently;
-- the unique key (source, call id, queue, entry time) makes a second import of
-  the same lines add nothing; the run counts those as "already imported".
+- the unique key (call id, queue, entry time) makes a second import of the same
+  lines add nothing, whatever the file is called (a copy, a renamed, rotated or
+  overlapping log); the run counts those as "already imported". A call stored
+  without its exit line (the earlier file ended while it was in the queue) is
+  completed when a later read has the exit: "completed" in the run's summary.
 
 Writes are committed in batches (a log can hold millions of lines), each
 together with the source's resume offset, so an interrupted import resumes
@@ -43,6 +46,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 
 from telcodesk.care.calllogs.asterisk import DEFAULT_HORIZON
 from telcodesk.care.calllogs.freeswitch import UnreadableLog
@@ -61,6 +65,7 @@ from telcodesk.care.calllogs.pipeline import (
     batches_in_child,
     make_parser,
     read_batches,
+    refusal,
     take_batch,
 )
 from telcodesk.care.calllogs.reader import (
@@ -78,6 +83,7 @@ from telcodesk.care.models import (
     CallImportRun,
     CallLogFormat,
     CallLogSource,
+    CallOutcome,
     HotlineCall,
     HotlineQueue,
 )
@@ -95,6 +101,9 @@ COMMIT_ROWS = 200_000
 # this one writes.
 CHILD_READER_BYTES = 16 << 20
 REJECTS_SHOWN = 20
+# The first bytes of a file: the FreeSWITCH shape and header, and the check that the
+# file is a log of the format at all.
+_HEAD_BYTES = 65536
 _CUSTOMERS_CACHED = 200_000
 _REJECT_TEXT_LIMIT = 500
 # SQLite while importing: a page cache for the randomly written caller index (KiB),
@@ -116,6 +125,7 @@ class ImportResult:
     lines_read: int = 0
     calls_added: int = 0
     calls_already_known: int = 0
+    calls_completed: int = 0
     rejected_lines: int = 0
     first_rejects: list[Reject] = field(default_factory=list)
     unknown_queues: list[str] = field(default_factory=list)
@@ -196,6 +206,88 @@ class _Queues:
             self.unmapped.add(queue.name)
 
 
+# --- calls read again -------------------------------------------------------------------------
+
+# What a later read of a stored call may complete: the visit's end and what follows from it.
+_COMPLETED_FIELDS = ("answered_at", "ended_at", "outcome", "wait_seconds", "talk_seconds",
+                     "agent", "ended_by", "transferred_to", "counted", "call_outcome",
+                     "call_wait_seconds")
+_IDENTITY_FIELDS = ("call_ref", "queue_id", "entered_at")
+_ENDED = CALL_FIELDS.index("ended_at")
+
+
+def _column(name: str) -> str:
+    """The quoted column of a ``HotlineCall`` field (``queue_id`` → its foreign key's)."""
+    field = HotlineCall._meta.get_field(name.removesuffix("_id"))
+    assert isinstance(field, Field) and field.column
+    return connection.ops.quote_name(field.column)
+
+
+class _Completer:
+    """Calls already stored without their exit line, completed by a row that has it.
+
+    A log cut while a call waited (a file that was copied or rotated, a one-shot
+    import of a log still being written) stores that call as "no exit recorded";
+    a later file that holds the rest of the call (the grown log, an overlapping
+    one) completes the same row instead of leaving it, or storing it again.
+    """
+
+    def __init__(self) -> None:
+        table = connection.ops.quote_name(HotlineCall._meta.db_table)
+        sets = ", ".join(f"{_column(name)} = %s" for name in _COMPLETED_FIELDS)
+        where = " AND ".join(f"{_column(name)} = %s" for name in _IDENTITY_FIELDS)
+        self.sql = (f"UPDATE {table} SET {sets} "  # noqa: S608 - names from the model
+                    f"WHERE {where} AND {_column('ended_at')} IS NULL")
+        self.values = [CALL_FIELDS.index(name) for name in _COMPLETED_FIELDS]
+        self.keys = [CALL_FIELDS.index(name) for name in _IDENTITY_FIELDS]
+
+    def complete(self, rows: list[list[Any]]) -> int:
+        """Complete the stored copies of ``rows`` (rows with an exit only); how many."""
+        params = [[row[i] for i in self.values] + [row[i] for i in self.keys]
+                  for row in rows if row[_ENDED] is not None]
+        if not params:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+            return max(cursor.rowcount, 0)
+
+
+class _Linker:
+    """The later visits of a call that went on from one queue to another: not counted
+    themselves; the call's first visit takes the call's outcome and wait from them.
+
+    Applying a link again (a file read twice, an overlapping log) changes nothing, and
+    an older link never undoes a later one: a call once answered stays answered, and
+    otherwise the visit that left last (the longest wait from the first entry) wins.
+    """
+
+    def __init__(self) -> None:
+        table = connection.ops.quote_name(HotlineCall._meta.db_table)
+        where = " AND ".join(f"{_column(name)} = %s" for name in _IDENTITY_FIELDS)
+        outcome, wait = _column("call_outcome"), _column("call_wait_seconds")
+        later = f"({outcome} <> %s AND ({wait} IS NULL OR {wait} <= %s))"
+        self.not_counted_sql = (f"UPDATE {table} SET {_column('counted')} = %s "  # noqa: S608
+                                f"WHERE {where}")
+        self.first_sql = (f"UPDATE {table} SET "  # noqa: S608 - names from the model
+                          f"{outcome} = CASE WHEN {later} THEN %s ELSE {outcome} END, "
+                          f"{wait} = CASE WHEN {later} THEN %s ELSE {wait} END "
+                          f"WHERE {where}")
+
+    def apply(self, links: list[list[Any]], queue_ids: dict[str, int]) -> None:
+        answered = CallOutcome.ANSWERED.value
+        own, first = [], []
+        for outcome, wait, call_ref, first_queue, first_entered, queue, entered in links:
+            own.append([False, call_ref, queue_ids[queue], entered])
+            first_id = queue_ids.get(first_queue)
+            if first_id is not None:
+                first.append([answered, wait, outcome, answered, wait, wait, call_ref,
+                              first_id, first_entered])
+        with connection.cursor() as cursor:
+            cursor.executemany(self.not_counted_sql, own)
+            if first:
+                cursor.executemany(self.first_sql, first)
+
+
 # --- the import -------------------------------------------------------------------------------
 
 
@@ -204,6 +296,17 @@ def _parser_for(fmt: str, head: bytes, horizon: int) -> Parser:
         return make_parser(fmt, head, horizon)
     except UnreadableLog as exc:
         raise CareError(CareErrorCode.UNREADABLE, str(exc)) from exc
+
+
+def _refuse_if_not_a_log(path: Path, fmt: str, head: bytes, *, whole: bool,
+                         horizon: int) -> None:
+    """``CareError`` (one line, naming the file) when ``path`` is not a log of ``fmt``."""
+    try:
+        why = refusal(fmt, head, whole=whole, horizon=horizon)
+    except UnreadableLog as exc:
+        why = str(exc)
+    if why is not None:
+        raise CareError(CareErrorCode.UNREADABLE, f"{path}: {why}")
 
 
 def _open_log(path: str) -> tuple[Path, BinaryIO]:
@@ -233,11 +336,14 @@ class _Importer:
         self.clock = clock
         self.progress = progress
         self.table = BulkTable(HotlineCall, CALL_FIELDS)
+        self.completer = _Completer()
+        self.linker = _Linker()
         self.maker = RowMaker(vendor=connection.vendor, zone=settings.TIME_ZONE)
         self.customers = _Customers()
         self.queues = _Queues()
         self.added = 0
         self.known = 0
+        self.completed = 0
         self.linked = 0
         self.rejected = 0
         self.first_rejects: list[Reject] = []
@@ -254,6 +360,13 @@ class _Importer:
 
     def start(self) -> None:
         st = os.fstat(self.handle.fileno())
+        # The file is checked before anything is written: a file that is not a log of
+        # this format at all leaves no source and no run behind.
+        self.head = os.pread(self.handle.fileno(), _HEAD_BYTES, 0)
+        _refuse_if_not_a_log(self.path, self.fmt, self.head,
+                             whole=len(self.head) >= st.st_size, horizon=self.horizon)
+        self.parser = _parser_for(self.fmt, self.head, self.horizon)
+        self.stats = self.parser.stats
         with transaction.atomic():
             source, created = CallLogSource.objects.get_or_create(
                 path=str(self.path), fmt=self.fmt,
@@ -277,9 +390,6 @@ class _Importer:
         self.offset, self.line = offset, line
         self.position = offset
         self.identity = (st.st_ino, fingerprint(self.handle, st.st_size))
-        self.head = os.pread(self.handle.fileno(), 65536, 0)
-        self.parser = _parser_for(self.fmt, self.head, self.horizon)
-        self.stats = self.parser.stats
         self.run = CallImportRun.objects.create(source=source, started_at=self.now,
                                                 from_offset=offset, to_offset=offset)
 
@@ -288,7 +398,7 @@ class _Importer:
         assert self.rotated is not None
         with open(self.rotated, "rb") as old:
             if self.fmt != CallLogFormat.ASTERISK_QUEUE_LOG:
-                self.parser = _parser_for(self.fmt, os.pread(old.fileno(), 65536, 0),
+                self.parser = _parser_for(self.fmt, os.pread(old.fileno(), _HEAD_BYTES, 0),
                                           self.horizon)
                 self.parser.stats = self.stats
             reader = LogReader(old, offset=self.source.offset, line=self.source.line_number)
@@ -375,7 +485,7 @@ class _Importer:
         self.handle = handle
         self.parser.rebase()
         if self.fmt != CallLogFormat.ASTERISK_QUEUE_LOG:
-            self.parser = _parser_for(self.fmt, os.pread(handle.fileno(), 65536, 0),
+            self.parser = _parser_for(self.fmt, os.pread(handle.fileno(), _HEAD_BYTES, 0),
                                       self.horizon)
             self.parser.stats = self.stats
         st = os.fstat(handle.fileno())
@@ -444,7 +554,7 @@ class _Importer:
         if resume is None:
             self.position = batch.position
         rows, rejects = batch.rows, batch.rejects
-        if not rows and not rejects and (offset, line) == (self.source.offset,
+        if not rows and not rejects and not batch.links and (offset, line) == (self.source.offset,
                                                            self.source.line_number):
             return
         inode, head = self._identity_now()
@@ -460,6 +570,10 @@ class _Importer:
             self.met_known = added < len(rows)
             self.added += added
             self.known += len(rows) - added
+            if self.met_known:
+                self.completed += self.completer.complete(rows)
+        if batch.links:
+            self.linker.apply(batch.links, self.queues.ids)
         if rejects:
             run_id = self.run.pk
             CallImportReject.objects.bulk_create(
@@ -492,7 +606,8 @@ class _Importer:
             run_id=self.run.pk, source_id=self.source.pk, path=str(self.path), fmt=self.fmt,
             from_offset=self.run.from_offset, to_offset=self.position,
             lines_read=stats.lines, calls_added=self.added, calls_already_known=self.known,
-            rejected_lines=self.rejected, first_rejects=list(self.first_rejects),
+            calls_completed=self.completed, rejected_lines=self.rejected,
+            first_rejects=list(self.first_rejects),
             unknown_queues=sorted(self.queues.unmapped),
             ignored_events=dict(stats.ignored_events.most_common()),
             understood_events=stats.understood, without_entry=stats.without_entry,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0004_party_interaction_create'),
+        ('care', '0006_party_interaction_create'),
         ('core', '0003_tmf_events'),
         ('customers', '0001_initial'),
         ('orders', '0003_historical_requests'),
