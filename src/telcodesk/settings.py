@@ -185,6 +185,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = int(os.environ.get("TELCODESK_HSTS_SECONDS", "0"))
 if SECURE_HSTS_SECONDS < 0:
     raise ImproperlyConfigured("TELCODESK_HSTS_SECONDS must be 0 (off) or a number of seconds")
+# Behind a proxy that terminates TLS, the request reaches us over plain HTTP: trust the
+# proxy's X-Forwarded-Proto header (only when the proxy sets it and clients cannot) so
+# that HSTS and secure cookies see the request as HTTPS.
+if env_flag("TELCODESK_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
