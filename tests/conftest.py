@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
@@ -128,3 +130,24 @@ def run_cli(tmp_path, fresh_database_url):
     run.spawn = spawn  # type: ignore[attr-defined]
     run.database_url = fresh_database_url  # type: ignore[attr-defined]
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations filled in (roles, published standards, IVR, …), as JSON,
+    taken before the first test (autouse) while the database is as migrated."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrated_data(_migrated_rows, transactional_db) -> None:
+    """For a test that commits (``transaction=True``): start from exactly the migrated rows.
+
+    A committing test's teardown empties every table, and its flush re-runs the
+    post-migrate handlers (the role groups); so the database is emptied here and the
+    migrated rows are loaded again. (Django's ``serialized_rollback`` restores them
+    without emptying first and so fails after another committing test.)
+    """
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(_migrated_rows)

@@ -118,8 +118,8 @@ def test_the_loser_of_a_race_is_refused_with_the_winners_number(now, home, monke
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises writers: real concurrency needs PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_sixteen_parallel_reports_open_one_work_order(home, staff, token_for):
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_parallel_reports_open_one_work_order(migrated_data, home, staff, token_for):
     token = token_for(staff.agent)
     number = home.broadband.number
     barrier = threading.Barrier(16)

@@ -63,8 +63,8 @@ def test_forty_wrong_passwords_check_at_most_the_limit(cast, checks):
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises writers: real concurrency needs PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_forty_parallel_wrong_passwords_check_at_most_the_limit(cast, checks):
+@pytest.mark.django_db(transaction=True)
+def test_forty_parallel_wrong_passwords_check_at_most_the_limit(migrated_data, cast, checks):
     barrier = threading.Barrier(40)
     statuses: list[int] = []
 
