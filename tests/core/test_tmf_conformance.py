@@ -22,6 +22,7 @@ from django.test import Client
 from telcodesk.api import api
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
+from telcodesk.core.roles import Role
 from telcodesk.core.services import do_issue_token
 from tests.care.factories_calls import make_call
 from tests.orders import orders_support
@@ -328,3 +329,27 @@ def test_openapi_lists_exactly_the_operations_served(superuser_client):
     assert served - listed == set(), "served but missing from openapi.json"
     assert ("/tmf-api/partyInteraction/v4/partyInteraction", "post") in listed
     assert ("/tmf-api/communicationManagement/v4/communicationMessage/{id}", "delete") in listed
+
+
+def test_a_masked_role_cannot_probe_hidden_digits_through_filters(
+        org, shop, staff, make_staff, client_for):
+    """A role that sees ``181****7570`` must not learn the hidden digits by filtering:
+    its filters meet the documents as it sees them, columns and documents alike."""
+    full = client_for(staff.agent)
+    masked = client_for(make_staff("xd-quality", org.xiaodian, Role.QUALITY_MANAGER))
+    line = orders_support.make_household(org.xiaodian, shop).broadband
+    text = "客户手机18162207570无法上网"
+    made = post(full, TICKETS, fault(line.number, text, note=[{"text": "回电18162207570"}]))
+    assert made.status_code == 201, made.content
+    ticket = made.json()["id"]
+
+    # The full-number role finds it by what was typed.
+    assert ids(get(full, TICKETS, description=text)) == [ticket]
+    assert ids(get(full, TICKETS, **{"note.text": "回电18162207570"})) == [ticket]
+    # The masked role sees the ticket, masked, and finds it only by what it sees.
+    seen = get(masked, TICKETS, id=ticket).json()[0]
+    assert seen["description"] == "客户手机181****7570无法上网"
+    assert ids(get(masked, TICKETS, description="客户手机181****7570无法上网")) == [ticket]
+    for probe in ({"description": text}, {"note.text": "回电18162207570"}):
+        answer = get(masked, TICKETS, **probe)
+        assert ids(answer) == [] and answer["X-Total-Count"] == "0", probe

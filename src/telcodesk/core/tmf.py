@@ -417,7 +417,9 @@ def list_response(
     page = parse_paging(request)
     known = tuple(attributes)
     fields = parse_fields(request, known)
-    queryset, on_documents = filters.split(queryset, request, attributes=known)
+    masked = not may_see_full_numbers(getattr(request, "user", None))
+    queryset, on_documents = filters.split(queryset, request, attributes=known,
+                                           masked=masked)
     if not on_documents:
         items, total = paginate(queryset, page)
         documents = [render(item) for item in items]
@@ -425,12 +427,20 @@ def list_response(
         documents, total = [], 0
         for item in queryset.iterator(chunk_size=DOCUMENT_FILTER_CHUNK):
             document = render(item)
-            if all(match(document) for match in on_documents):
+            if _matches(document, on_documents, masked=masked):
                 if page.offset <= total < page.offset + page.limit:
                     documents.append(document)
                 total += 1
     return collection_response([select_fields(document, fields) for document in documents],
                                total=total)
+
+
+def _matches(document: dict[str, Any], tests: Sequence[DocumentMatch], *,
+             masked: bool) -> bool:
+    """Whether ``document`` passes every test, as the caller sees it: masked callers'
+    filters meet the masked document (``core.selectors.shown``), never hidden digits."""
+    seen = shown(None, document, full=False) if masked else document
+    return all(match(seen) for match in tests)
 
 
 @dataclass(frozen=True)
@@ -476,8 +486,9 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
     page = parse_paging(request)
     known = tuple(attributes)
     fields = parse_fields(request, known)
+    masked = not may_see_full_numbers(getattr(request, "user", None))
     prepared = [(index, source, *source.filters.split(source.queryset, request,
-                                                      attributes=known))
+                                                      attributes=known, masked=masked))
                 for index, source in enumerate(sources)]
     documents: list[dict[str, Any]] = []
     if not any(on_documents for *_, on_documents in prepared):
@@ -500,7 +511,7 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
         for *_key, index, row in heapq.merge(*streams, key=lambda item: item[:-1],
                                              reverse=True):
             document = sources[index].render(row)
-            if all(match(document) for match in tests[index]):
+            if _matches(document, tests[index], masked=masked):
                 if page.offset <= total < page.offset + page.limit:
                     documents.append(document)
                 total += 1
@@ -591,6 +602,11 @@ class Column:
     field: str
     parse: Callable[[str], Any] = _text
     ordered: bool = True
+
+    @property
+    def free_text(self) -> bool:
+        """Text as typed (a description, an SMS): it may hold subscriber numbers."""
+        return not self.ordered and self.parse is _text
 
     def q(self, operator: str | None, raw: str) -> Q:
         if operator is not None and not self.ordered:
@@ -736,9 +752,14 @@ class FilterSet:
         return filtered
 
     def split(self, queryset: QuerySet[M], request: HttpRequest, *,
-              attributes: Iterable[str]) -> tuple[QuerySet[M], list[DocumentMatch]]:
+              attributes: Iterable[str], masked: bool = False,
+              ) -> tuple[QuerySet[M], list[DocumentMatch]]:
         """``queryset`` narrowed by the database filters of the request, and the
         tests of the rendered documents for the other ``attributes`` it names.
+
+        ``masked``: the caller sees numbers masked, so free-text columns are not
+        matched in the database (where they hold full numbers) but on the documents
+        as the caller sees them; a filter is no way to guess a hidden digit.
 
         A parameter that is neither a filter nor an attribute is refused (400),
         and so is a value a filter cannot read.
@@ -763,6 +784,9 @@ class FilterSet:
                 try:
                     if spec is not None:
                         condition &= spec.q(raw)
+                    elif column is not None and masked and column.free_text \
+                            and operator is None and path[0] in known:
+                        on_documents.append(_document_match(path, operator, raw))
                     elif column is not None:
                         condition &= column.q(operator, raw)
                     else:
