@@ -191,3 +191,49 @@ def test_a_refused_patch_changes_nothing(now, home, staff, token_for, listener, 
     assert footprint() == before
     ticket.refresh_from_db()
     assert (ticket.severity, ticket.status) == ("minor", "acknowledged")
+
+
+# --- reopening while another repair of the line is open -----------------------------------
+
+
+@pytest.fixture
+def resolved_then_reported(now, home):
+    """Repair A resolved, then repair B reported on the same line (allowed)."""
+    first = services.do_report_fault(now=now, actor=None, channel="hotline",
+                                     subscription=home.broadband, description="no signal")
+    first = services.do_change_work_order_status(now=now, work_order=first, status="resolved",
+                                                 reason="", actor=None, channel="system")
+    second = services.do_report_fault(now=now, actor=None, channel="api",
+                                      subscription=home.broadband, description="slow again")
+    return first, second
+
+
+def test_reopening_a_repair_while_another_is_open_is_refused_naming_it(
+        now, resolved_then_reported):
+    first, second = resolved_then_reported
+    before = footprint()
+
+    with pytest.raises(OpenRepairExists) as refused:
+        services.do_reopen_work_order(now=now, work_order=first, reason="灯又红了",
+                                      actor=None, channel=Channel.SELF_SERVICE)
+
+    assert refused.value.existing == second.code
+    assert footprint() == before
+    first.refresh_from_db()
+    assert (first.status, first.reopened_count) == (TicketStatus.RESOLVED, 0)
+
+
+def test_a_tmf_patch_reopening_it_answers_409_and_changes_nothing(
+        resolved_then_reported, staff, token_for):
+    first, second = resolved_then_reported
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(staff.tech)}")
+    before = footprint()
+
+    response = client.patch(f"{BASE}/{first.code}", content_type=MERGE_PATCH,
+                            data=json.dumps({"status": "inProgress", "statusChangeReason": "x"}))
+
+    body = assert_tmf_error(response, 409, spec=SPEC)
+    assert second.code in body["message"]
+    assert footprint() == before
+    first.refresh_from_db()
+    assert first.status == TicketStatus.RESOLVED

@@ -880,11 +880,15 @@ def do_report_fault(
         raise
 
 
-def _refuse_second_open_repair(subscription: Subscription) -> None:
-    open_repair = (WorkOrder.objects.filter(subscription=subscription,
+def _refuse_second_open_repair(subscription: Subscription | int,
+                               besides: WorkOrder | None = None) -> None:
+    """``OpenRepairExists`` when the line has an open repair (other than ``besides``)."""
+    open_repairs = WorkOrder.objects.filter(subscription=subscription,
                                             kind=WorkOrderKind.REPAIR,
                                             status__in=TICKET_OPEN)
-                   .order_by("created_at", "id").first())
+    if besides is not None:
+        open_repairs = open_repairs.exclude(pk=besides.pk)
+    open_repair = open_repairs.order_by("created_at", "id").first()
     if open_repair is not None:
         raise OpenRepairExists(open_repair.code)
 
@@ -971,6 +975,12 @@ def _change_status(*, now: dt.datetime, work_order: WorkOrder, status: str, reas
                    event_kind: str = EventKind.STATUS_CHANGED) -> WorkOrder:
     old = work_order.status
     check_ticket_transition(old, status, reason)
+    # Reopening a repair while another repair of the line is open would make two:
+    # refused like a second fault report (the database constraint holds it under races).
+    reopens_repair = (work_order.kind == WorkOrderKind.REPAIR and old not in TICKET_OPEN
+                      and status in TICKET_OPEN and work_order.subscription_id is not None)
+    if reopens_repair:
+        _refuse_second_open_repair(work_order.subscription_id, besides=work_order)
     clock = work_order.sla_clock
     if clock is not None:
         if old in TICKET_PAUSED and clock.state in ("running", "paused"):
@@ -999,7 +1009,13 @@ def _change_status(*, now: dt.datetime, work_order: WorkOrder, status: str, reas
         work_order.resolved_at = None
         work_order.reopened_count += 1
         fields += ["resolved_at", "reopened_count"]
-    _touch(work_order, now, *fields)
+    try:
+        with transaction.atomic():
+            _touch(work_order, now, *fields)
+    except IntegrityError:
+        if reopens_repair:
+            _refuse_second_open_repair(work_order.subscription_id, besides=work_order)
+        raise
     _event(now=now, work_order=work_order, kind=event_kind, actor=actor, from_status=old,
            to_status=status, reason=reason, note=note)
     _audit_work_order(now=now, actor=actor, channel=channel, action="work_order.status",
