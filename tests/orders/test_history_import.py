@@ -469,3 +469,16 @@ def test_one_wrong_row_of_an_export_is_named_and_nothing_is_written(tmp_path, ho
         "工单.csv: 2 bad line(s), nothing imported: line 3: finished before it was accepted; "
         "line 4: unknown area '山区' (one of urban, rural)")
     assert not WorkOrder.objects.exists() and not HistoricalRequest.objects.exists()
+
+
+def test_imported_installs_record_what_a_live_installation_records(home):
+    """Indicator membership reads the kind a request records on its clock: a live
+    installation records its order item (``new_line``), so an imported one must too."""
+    run_import(FinishedRequest(
+        kind="install", service="broadband", subscription="bb-gone-9", area="urban",
+        accepted_at=at("2025-10-20", 8), finished_at=at("2025-10-21", 8), external_id="W-9"))
+    kept = HistoricalRequest.objects.select_related("sla_clock").get()
+    assert kept.sla_clock.request_types == "new_line"
+    repair = FinishedRequest(kind="repair", service="broadband", subscription="x",
+                             accepted_at=at("2025-10-20", 8), finished_at=at("2025-10-21", 8))
+    assert repair.request_types == "repair"

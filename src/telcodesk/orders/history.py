@@ -112,6 +112,11 @@ def _value(text: str, names: dict[str, str]) -> str:
     return names.get(key, key)
 
 
+# The order item a live field work order comes from (orders.services): its kind is what
+# the clock records as ``request_types``.
+_ITEM_OF_WORK_ORDER = {"install": "new_line", "move": "move"}
+
+
 class Pause(NamedTuple):
     reason: str  # PauseReason value
     start: dt.datetime
@@ -158,6 +163,13 @@ class FinishedRequest:
     def request_kind(self) -> str:
         """The SLA request kind the standard is looked up with."""
         return WORK_ORDER_KINDS.get(self.kind) or ORDER_KINDS[self.kind]
+
+    @property
+    def request_types(self) -> str:
+        """What was asked for, in the words a live request records on its clock (the
+        order item's kind: an installation is a ``new_line``), so that indicator
+        membership (``quality``) treats imported and live requests alike."""
+        return _ITEM_OF_WORK_ORDER.get(self.kind, self.kind)
 
     @property
     def request_channel(self) -> str:

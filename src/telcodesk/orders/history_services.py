@@ -215,7 +215,7 @@ class _Importer:
             pauses=tuple(sla_services.FinishedPause(p.reason, p.start, p.end)
                          for p in request.pauses),
             ref=f"{where}, {request.service} number {shown} not in telcodesk",
-            request_types=request.kind)
+            request_types=request.request_types)
         return clock, _OnHistory(request, unit.pk, area, number)
 
     # --- one batch
@@ -303,7 +303,7 @@ class _Importer:
                 subject_url=url.replace(_CODE_SLOT, code), assignee_id=technician,
                 pauses=tuple(sla_services.FinishedPause(p.reason, p.start, p.end)
                              for p in request.pauses),
-                ref=where, request_types=request.kind))
+                ref=where, request_types=request.request_types))
             records.append((request, line, customer, pk, code, technician, team))
 
         before = self.clock_writer.timely
