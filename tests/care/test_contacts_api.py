@@ -272,3 +272,31 @@ def test_who_may_record_and_how(client_for, people, calls):
     assert_tmf_error(Client().post(BASE, data="{}", content_type="application/json"), 401,
                      spec=SPEC)
     assert PartyInteraction.objects.count() == 0
+
+
+def test_reason_filters_calls_in_the_database(client_for, people, calls):
+    _customer, answered, abandoned, _waiting = calls
+    client = client_for(people.agent)
+    repair = client.get(BASE, {"reason": "Broadband and fixed-line repair"})
+    assert [i["id"] for i in repair.json()] == [str(answered.pk)]
+    night = client.get(BASE, {"reason": "queue 10000-night"})
+    assert [i["id"] for i in night.json()] == [str(abandoned.pk)]
+    assert client.get(BASE, {"reason": "nothing like it"}).json() == []
+
+
+def test_a_filter_the_calls_cannot_index_is_bounded(client_for, people, calls, monkeypatch,
+                                                     django_assert_max_num_queries):
+    from telcodesk.core import tmf
+
+    client = client_for(people.agent)
+    t = dt.datetime(2025, 9, 30, 9, 0, tzinfo=SH)
+    for minute in range(30):
+        make_call(queue="10000-repair", at=t + dt.timedelta(minutes=minute), wait=3,
+                  caller="+8613700002222")
+    monkeypatch.setattr(tmf, "DOCUMENT_FILTER_CAP", 10)
+    with django_assert_max_num_queries(12):
+        refused = client.get(BASE, {"description": "anything"})
+    assert "description" in assert_tmf_error(refused, 400)["message"]
+    with django_assert_max_num_queries(12):
+        found = client.get(BASE, {"reason": "queue 10000-night"})
+    assert found.status_code == 200 and len(found.json()) == 1

@@ -264,3 +264,53 @@ def test_a_deleted_message_leaves_the_api_and_stays_on_record(client_for, people
     # The same dedupeKey does not quietly answer with the deleted message.
     again = post(clerk, {**SIMPLE, "characteristic": [{"name": "dedupeKey", "value": "k-1"}]})
     assert assert_tmf_error(again, 409, spec=SPEC)["code"] == "deleted"
+
+
+def test_only_the_creator_or_a_resending_role_may_delete(client_for, people, org, make_staff,
+                                                          now):
+    other_clerk = make_staff("xd-clerk-2", org.xiaodian, Role.COUNTER_CLERK)
+    manager = make_staff("xd-manager", org.xiaodian, Role.BRANCH_MANAGER)
+    created = post(client_for(people.xd_clerk), SIMPLE).json()
+    system_sms = reminder(now, key="system", customer=people.xd)
+
+    # A colleague who can read the message may not delete it, nor a system message.
+    refused = client_for(other_clerk).delete(f"{BASE}/{created['id']}")
+    assert assert_tmf_error(refused, 403, spec=SPEC)["code"] == "forbidden"
+    refused = client_for(people.xd_clerk).delete(f"{BASE}/{system_sms.pk}")
+    assert assert_tmf_error(refused, 403, spec=SPEC)["code"] == "forbidden"
+    assert not OutboxMessage.objects.filter(deleted_at__isnull=False).exists()
+
+    assert client_for(people.xd_clerk).delete(f"{BASE}/{created['id']}").status_code == 204
+    assert client_for(manager).delete(f"{BASE}/{system_sms.pk}").status_code == 204
+
+
+def test_a_deleted_message_whose_worker_died_is_never_sent(client_for, people, now):
+    from telcodesk.notify.dispatcher import claim_batch
+
+    clerk = client_for(people.xd_clerk)
+    created = post(clerk, SIMPLE).json()
+    [claimed] = claim_batch(now=now, owner="worker-that-dies", limit=10,
+                            lease=dt.timedelta(seconds=60))
+    assert str(claimed.id) == created["id"]
+    assert clerk.delete(f"{BASE}/{created['id']}").status_code == 204
+
+    later = now + dt.timedelta(minutes=5)
+    assert claim_batch(now=later, owner="w2", limit=10) == []
+    message = OutboxMessage.objects.get()
+    assert message.state == State.CANCELLED and message.lease_owner == ""
+
+
+def test_a_deleted_message_is_not_resent(people, org, make_staff, now):
+    from telcodesk.notify.errors import NotifyError
+    from telcodesk.notify.services import do_resend
+
+    manager = make_staff("xd-manager", org.xiaodian, Role.BRANCH_MANAGER)
+    message = reminder(now, customer=people.xd)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=State.FAILED, deleted_at=now, finished_at=now)
+    message.refresh_from_db()
+    with pytest.raises(NotifyError) as refused:
+        do_resend(now=now, message=message, actor=manager)
+    assert refused.value.code == "deleted"
+    message.refresh_from_db()
+    assert message.state == State.FAILED

@@ -72,6 +72,14 @@ def _call_id(value: str) -> Q:
     return Q(pk=key) if key is not None else Q(pk__in=[])
 
 
+def _call_reason(value: str) -> Q:
+    """A call's reason is its skill group's English name, or ``queue <name>``."""
+    condition = Q(queue__skill_group__name_en=value)
+    if value.startswith("queue "):
+        condition |= Q(queue__skill_group__isnull=True, queue__name=value[len("queue "):])
+    return condition
+
+
 def _recorded_status(value: str) -> Q:
     return Q(status=value)
 
@@ -87,6 +95,7 @@ CONTACT_FILTERS = tmf.FilterSet({
     "direction": tmf.Filter(_direction, parse=tmf.choice("inbound", "outbound"),
                             description="inbound (every hotline call)"),
     "relatedParty.id": tmf.Filter(_party, description="Customer number or calling number"),
+    "reason": tmf.Filter(_call_reason, description="Skill group (English name) or queue"),
     "creationDate.gte": tmf.Filter("entered_at__gte", parse=tmf.parse_datetime,
                                    description="Entered the agent queue at or after"),
     "creationDate.lt": tmf.Filter("entered_at__lt", parse=tmf.parse_datetime,

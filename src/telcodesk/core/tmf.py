@@ -476,6 +476,17 @@ def _tagged_rows(source: ListSource, queryset: QuerySet[Any],
         yield (*source.key(row), index, row)
 
 
+# A source is filtered on its rendered documents only up to this many rows; above
+# it the request is refused (400 naming the attribute) instead of rendering them all.
+DOCUMENT_FILTER_CAP = 5000
+
+
+def _document_attributes(filters: FilterSet, request: HttpRequest) -> list[str]:
+    return sorted(name for name in request.GET
+                  if name not in RESERVED_PARAMETERS and name not in filters.filters
+                  and _split_operator(name)[0] not in filters.columns)
+
+
 def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
                          attributes: Iterable[str]) -> HttpResponse:
     """``list_response`` over several sources merged by their order, newest first.
@@ -491,6 +502,13 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
                                                       attributes=known, masked=masked))
                 for index, source in enumerate(sources)]
     documents: list[dict[str, Any]] = []
+    for _index, source, queryset, on_documents in prepared:
+        if on_documents and queryset[:DOCUMENT_FILTER_CAP + 1].count() > DOCUMENT_FILTER_CAP:
+            names = ", ".join(_document_attributes(source.filters, request))
+            raise TmfError(TmfErrorCode.INVALID_PARAMETER,
+                           f"filter {names}: not indexed here and more than "
+                           f"{DOCUMENT_FILTER_CAP} rows match the other filters; narrow the "
+                           "request (creationDate, relatedParty.id...)")
     if not any(on_documents for *_, on_documents in prepared):
         total = sum(queryset.count() for _i, _s, queryset, _d in prepared)
         wanted = page.offset + page.limit

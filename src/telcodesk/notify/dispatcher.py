@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from telcodesk.core import clock
 from telcodesk.notify.kinds import Category
@@ -74,9 +74,16 @@ def claim_batch(*, now: dt.datetime, owner: str, limit: int,
     """
     lease = lease or default_lease()
     with transaction.atomic():
-        due = OutboxMessage.objects.filter(state__in=[State.QUEUED, State.HELD],
-                                           next_attempt_at__lte=now)
-        abandoned = OutboxMessage.objects.filter(state=State.SENDING, lease_until__lte=now)
+        # A deleted message never goes out, also when its worker died mid-send.
+        OutboxMessage.objects.filter(
+            Q(state__in=[State.QUEUED, State.HELD]) | Q(state=State.SENDING, lease_until__lte=now),
+            deleted_at__isnull=False,
+        ).update(
+            state=State.CANCELLED, state_reason="deleted through the API", finished_at=now,
+            lease_owner="", lease_until=None)
+        live = OutboxMessage.objects.filter(deleted_at__isnull=True)
+        due = live.filter(state__in=[State.QUEUED, State.HELD], next_attempt_at__lte=now)
+        abandoned = live.filter(state=State.SENDING, lease_until__lte=now)
         if only_ids is not None:
             due, abandoned = due.filter(pk__in=only_ids), abandoned.filter(pk__in=only_ids)
         rows: list[tuple[int, str]] = []

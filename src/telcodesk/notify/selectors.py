@@ -30,12 +30,12 @@ from telcodesk.notify.models import (
     OutboxMessage,
     State,
 )
-from telcodesk.notify.services import compose, has_marketing_consent, may_resend
+from telcodesk.notify.services import compose, has_marketing_consent, may_delete, may_resend
 
 if TYPE_CHECKING:
     from telcodesk.customers.models import Customer
 
-__all__ = ["has_marketing_consent", "may_resend"]
+__all__ = ["has_marketing_consent", "may_delete", "may_resend"]
 
 CUSTOMER_PANEL_SIZE = 20
 

@@ -409,6 +409,19 @@ def may_resend(user: User) -> bool:
     return user.is_superuser or user.has_role(Role.ADMINISTRATOR, Role.BRANCH_MANAGER)
 
 
+TMF681_KEY_PREFIX = "tmf681:"
+
+
+def may_delete(user: User, message: OutboxMessage) -> bool:
+    """Who may delete a (visible) message: whoever may resend, or the user who
+    created it through TMF681. System messages (SLA alerts, order and complaint
+    SMS) are deleted by the resending roles only."""
+    if may_resend(user):
+        return True
+    return (message.created_by_id == user.pk
+            and message.dedupe_key.startswith(TMF681_KEY_PREFIX))
+
+
 @transaction.atomic
 def do_resend(*, now: dt.datetime, message: OutboxMessage, actor: User | None,
               channel: str = Channel.CONSOLE) -> OutboxMessage:
@@ -416,6 +429,9 @@ def do_resend(*, now: dt.datetime, message: OutboxMessage, actor: User | None,
     if actor is not None and not may_resend(actor):
         raise NotifyError(NotifyErrorCode.FORBIDDEN, "your role may not resend messages")
     current = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if current.deleted_at is not None:
+        raise NotifyError(NotifyErrorCode.DELETED,
+                          f"message {current.pk} was deleted; it is not sent again")
     if current.state not in FAILURE_STATES:
         raise NotifyError(NotifyErrorCode.NOT_RESENDABLE,
                           f"message {current.pk} is {current.state}; only failed, undeliverable "
@@ -809,8 +825,8 @@ def do_send_communication(*, now: dt.datetime, actor: User, receivers: Sequence[
     if not receivers:
         raise NotifyError(NotifyErrorCode.INVALID, "at least one receiver is required")
     numbers = [_number(r.number) for r in receivers]
-    base = (f"tmf681:{actor.pk}:{client_key}" if client_key
-            else f"tmf681:{uuid.uuid4().hex}")
+    base = (f"{TMF681_KEY_PREFIX}{actor.pk}:{client_key}" if client_key
+            else f"{TMF681_KEY_PREFIX}{uuid.uuid4().hex}")
     repeated = OutboxMessage.objects.filter(dedupe_key=f"{base}:0"[:200]).first()
     if repeated is not None:
         if repeated.deleted_at is not None:
@@ -841,8 +857,13 @@ def do_delete_communication(*, now: dt.datetime, message: OutboxMessage, actor: 
 
     The rows stay, marked ``deleted_at``, for the audit and the console's outbox;
     the API no longer shows them. Parts not yet handed to the SMS centre (queued or
-    held) are cancelled so that nothing goes out under a deleted message.
+    held) are cancelled so that nothing goes out under a deleted message; parts
+    being sent are never claimed again (the dispatcher skips deleted rows).
     """
+    if not may_delete(actor, message):
+        raise NotifyError(NotifyErrorCode.FORBIDDEN,
+                          "only the message's creator, an administrator or a branch manager "
+                          "may delete this message")
     rows = OutboxMessage.objects.filter(pk=message.pk) | OutboxMessage.objects.filter(
         part_of=message.pk)
     changed = rows.filter(deleted_at__isnull=True).update(deleted_at=now)
