@@ -148,7 +148,7 @@ def run(args: argparse.Namespace, *, throwaway: bool) -> int:
         NetworkCounter,
         NetworkImport,
     )
-    from telcodesk.quality.selectors import standard_in_force
+    from telcodesk.quality.selectors.standards import standard_in_force
     from telcodesk.sla.models import SlaClock
 
     call_command("migrate", interactive=False, verbosity=0)

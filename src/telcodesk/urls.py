@@ -15,7 +15,7 @@ from telcodesk.core import urls as core_urls
 from telcodesk.customers import urls as customer_urls
 from telcodesk.notify import urls as notify_urls
 from telcodesk.orders import urls as orders_urls
-from telcodesk.quality import urls_console as quality_console_urls
+from telcodesk.quality import urls as quality_urls
 from telcodesk.web import urls as web_urls
 
 console_patterns = [
@@ -25,7 +25,7 @@ console_patterns = [
     *notify_urls.console_patterns,
     *orders_urls.console_patterns,
     *care_urls.console_patterns,
-    *quality_console_urls.console_patterns,
+    *quality_urls.console_patterns,
 ]
 
 urlpatterns = [
@@ -35,5 +35,5 @@ urlpatterns = [
     path("tmf-api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("standards/", include("telcodesk.quality.urls")),
+    path("standards/", include(quality_urls.public_patterns)),
 ]

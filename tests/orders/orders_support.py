@@ -17,7 +17,7 @@ from telcodesk.customers.models import (
 )
 from telcodesk.notify.models import OutboxMessage
 from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.services import do_set_standard_enabled
+from telcodesk.quality.services.standards import do_set_standard_enabled
 from tests.factories import (
     AccountFactory,
     BrandFactory,

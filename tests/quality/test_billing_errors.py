@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 
 from telcodesk.core.models import AuditEntry
-from telcodesk.quality import billing_selectors
-from telcodesk.quality.billing_selectors import (
+from telcodesk.quality.errors import QualityError
+from telcodesk.quality.models import BillingErrorCount
+from telcodesk.quality.network.csv_format import QualityFileError
+from telcodesk.quality.selectors import billing as billing_selectors
+from telcodesk.quality.selectors.billing import (
     BillingErrorSource,
     BillingTotals,
     TableBillingErrorSource,
@@ -18,10 +21,7 @@ from telcodesk.quality.billing_selectors import (
     billing_totals,
     register_billing_error_source,
 )
-from telcodesk.quality.billing_services import do_import_billing_counts, do_record_billing_errors
-from telcodesk.quality.errors import QualityError
-from telcodesk.quality.models import BillingErrorCount
-from telcodesk.quality.network.csv_format import QualityFileError
+from telcodesk.quality.services.billing import do_import_billing_counts, do_record_billing_errors
 
 pytestmark = pytest.mark.django_db
 

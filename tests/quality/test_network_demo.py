@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from telcodesk.demo.network_activity import build_demo_billing, build_demo_network
-from telcodesk.quality.billing_selectors import billing_totals
 from telcodesk.quality.models import NetworkCell
-from telcodesk.quality.network_selectors import combine_network_totals, network_totals
+from telcodesk.quality.selectors.billing import billing_totals
+from telcodesk.quality.selectors.network import combine_network_totals, network_totals
 
 pytestmark = pytest.mark.django_db
 

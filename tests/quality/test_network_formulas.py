@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from telcodesk.quality.network import formulas
-from telcodesk.quality.network_selectors import NetworkTotals, combine_network_totals
+from telcodesk.quality.selectors.network import NetworkTotals, combine_network_totals
 
 
 def test_connection_rate_counts_every_call_that_reached_the_called_party():

@@ -16,8 +16,8 @@ from telcodesk.quality.network.csv_format import (
     MAX_LISTED,
     QualityFileError,
 )
-from telcodesk.quality.network_selectors import network_totals
-from telcodesk.quality.network_services import (
+from telcodesk.quality.selectors.network import network_totals
+from telcodesk.quality.services.network import (
     do_import_cells,
     do_import_network_counters,
     do_import_network_file,

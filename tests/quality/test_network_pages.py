@@ -13,7 +13,7 @@ from django.urls import reverse
 from telcodesk.core import clock
 from telcodesk.core.roles import Role
 from telcodesk.quality.models import BillingErrorCount, NetworkCell, NetworkCounter
-from telcodesk.quality.network_services import do_import_cells
+from telcodesk.quality.services.network import do_import_cells
 from tests.quality.network_support import GOOD, counter_file, line
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_the_billing_page_imports_a_file(browser, manager, org):
 
 
 def test_a_branch_manager_sees_the_counts_of_their_branch(browser, branch_manager, org):
-    from telcodesk.quality.billing_services import do_record_billing_errors
+    from telcodesk.quality.services.billing import do_record_billing_errors
 
     do_record_billing_errors(now=clock.now(), actor=None, month=dt.date(2025, 7, 1),
                              unit=org.taiyuan, erroneous=12, total=300_000)

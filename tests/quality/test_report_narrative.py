@@ -15,7 +15,7 @@ from telcodesk.quality.report.narrative import (
     load_narrative,
     markdown_blocks,
 )
-from telcodesk.quality.report_services import do_save_narrative
+from telcodesk.quality.services.reports import do_save_narrative
 
 pytestmark = pytest.mark.django_db
 H2 = parse_period("2025H2")

@@ -11,8 +11,8 @@ import pytest
 from telcodesk.core.models import AuditEntry
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.selectors import standard_in_force
-from telcodesk.quality.services import (
+from telcodesk.quality.selectors.standards import standard_in_force
+from telcodesk.quality.services.standards import (
     do_create_standard,
     do_retire_standard,
     do_set_standard_enabled,

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from telcodesk.core.calendar import CalendarNotCovered
-from telcodesk.quality.selectors import standard_in_force
-from telcodesk.quality.services import do_create_standard, do_retire_standard
+from telcodesk.quality.selectors.standards import standard_in_force
+from telcodesk.quality.services.standards import do_create_standard, do_retire_standard
 from telcodesk.sla.errors import SlaError
 from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import clock_by_reference, clock_status, explain, time_left

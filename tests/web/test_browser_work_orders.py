@@ -15,8 +15,8 @@ from telcodesk.core.roles import Role
 from telcodesk.orders import services
 from telcodesk.orders.models import ChecklistStep, TicketStatus, WorkOrder
 from telcodesk.quality.errors import QualityError
-from telcodesk.quality.selectors import standard_in_force
-from telcodesk.quality.services import do_create_standard
+from telcodesk.quality.selectors.standards import standard_in_force
+from telcodesk.quality.services.standards import do_create_standard
 from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 

@@ -37,8 +37,8 @@ def billing_record(month: str, unit_code: str | None, erroneous: int, total: int
     setup_django()
     from telcodesk.core.models import Channel
     from telcodesk.core.selectors import org_unit_by_code
-    from telcodesk.quality.billing_services import do_record_billing_errors
     from telcodesk.quality.network.csv_format import ValueProblem, parse_month
+    from telcodesk.quality.services.billing import do_record_billing_errors
 
     try:
         first: dt.date = parse_month(month)
@@ -71,8 +71,8 @@ def billing_import(file: str) -> None:
 
     setup_django()
     from telcodesk.core.models import Channel
-    from telcodesk.quality.billing_services import do_import_billing_counts
     from telcodesk.quality.network.csv_format import QualityFileError
+    from telcodesk.quality.services.billing import do_import_billing_counts
 
     name = "stdin" if file == "-" else Path(file).name
     with clear_errors(), open_input(file) as stream:

@@ -60,7 +60,7 @@ def network_import(file: str, replace: bool) -> None:
     from telcodesk.core.clock import local
     from telcodesk.core.models import Channel
     from telcodesk.quality.network.csv_format import QualityFileError
-    from telcodesk.quality.network_services import do_import_network_file
+    from telcodesk.quality.services.network import do_import_network_file
 
     name = "stdin" if file == "-" else Path(file).name
     with clear_errors(), open_input(file) as stream:
@@ -93,7 +93,7 @@ def network_cells(file: str) -> None:
     setup_django()
     from telcodesk.core.models import Channel
     from telcodesk.quality.network.csv_format import QualityFileError
-    from telcodesk.quality.network_services import do_import_cells
+    from telcodesk.quality.services.network import do_import_cells
 
     name = "stdin" if file == "-" else Path(file).name
     with clear_errors(), open_input(file) as stream:

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 
 from telcodesk.core.clock import local
 from telcodesk.core.models import Channel, OrgUnit
-from telcodesk.quality.billing_services import do_import_billing_counts
 from telcodesk.quality.network.csv_format import BILLING_HEADER, CANONICAL_HEADER, CellRow
-from telcodesk.quality.network_services import do_import_network_file, do_register_cells
+from telcodesk.quality.services.billing import do_import_billing_counts
+from telcodesk.quality.services.network import do_import_network_file, do_register_cells
 
 CELLS_PER_UNIT = 2
 # Busy-hour call attempts per cell (urban cells carry more traffic).

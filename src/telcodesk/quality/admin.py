@@ -13,8 +13,8 @@ from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.models import IndicatorMembership, IndicatorTarget, ServiceStandard
-from telcodesk.quality.selectors import overlapping_standard
-from telcodesk.quality.services import (
+from telcodesk.quality.selectors.standards import overlapping_standard
+from telcodesk.quality.services.standards import (
     do_add_indicator_member,
     do_create_standard,
     do_remove_indicator_member,

@@ -26,7 +26,7 @@ from telcodesk.core.bulk import BulkTable, instant_column
 from telcodesk.core.calendar import WorkingCalendar, load_calendar
 from telcodesk.core.errors import DomainError
 from telcodesk.quality.models import PauseReason, ServiceStandard
-from telcodesk.quality.selectors import standard_in_force
+from telcodesk.quality.selectors.standards import standard_in_force
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
 from telcodesk.sla.models import ClockState, SlaClock, SlaPause

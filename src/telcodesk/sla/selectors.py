@@ -189,7 +189,7 @@ def explain(clock: SlaClock, *, now: dt.datetime) -> list[str]:
 def due_under_standard(*, service: str, kind: str, area: str, tier: str,
                        accepted_at: dt.datetime) -> str:
     """One line: the due time of a request accepted at ``accepted_at`` (``sla due``)."""
-    from telcodesk.quality.selectors import standard_in_force
+    from telcodesk.quality.selectors.standards import standard_in_force
 
     standard = standard_in_force(service=service, kind=kind, area=area, tier=tier,
                                  at=accepted_at)

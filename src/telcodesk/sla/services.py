@@ -17,7 +17,7 @@ from telcodesk.core.calendar import WorkingCalendar, load_calendar
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.services import do_audit
 from telcodesk.notify.services import NotifyRequest, do_notify_many
-from telcodesk.quality.selectors import regulator_standard_in_force, standard_in_force
+from telcodesk.quality.selectors.standards import regulator_standard_in_force, standard_in_force
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
 from telcodesk.sla.history import (

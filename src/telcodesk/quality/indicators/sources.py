@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from telcodesk.care.selectors.complaint_stats import survey_totals
 from telcodesk.care.selectors.hotline_report import hotline_totals
-from telcodesk.quality.billing_selectors import billing_totals
 from telcodesk.quality.network.formulas import connection_numerator
-from telcodesk.quality.network_selectors import network_totals
+from telcodesk.quality.selectors.billing import billing_totals
+from telcodesk.quality.selectors.network import network_totals
 from telcodesk.sla.selectors import finished_clock_totals
 
 __all__ = ["billing_totals", "connection_numerator", "finished_clock_totals", "hotline_totals",

@@ -55,7 +55,7 @@ from telcodesk.quality.report.narrative import (
     render_markdown,
 )
 from telcodesk.quality.report.wording import section_number
-from telcodesk.quality.report_services import do_publish_report, do_save_narrative
+from telcodesk.quality.services.reports import do_publish_report, do_save_narrative
 
 EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 

@@ -33,8 +33,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.selectors import org_unit_by_code, visible_org_units
-from telcodesk.quality.billing_selectors import billing_units, visible_billing_counts
-from telcodesk.quality.billing_services import do_import_billing_counts, do_record_billing_errors
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.indicators.periods import Period, parse_period
 from telcodesk.quality.network import formulas
@@ -47,7 +45,8 @@ from telcodesk.quality.network.csv_format import (
     ValueProblem,
     parse_month,
 )
-from telcodesk.quality.network_selectors import (
+from telcodesk.quality.selectors.billing import billing_units, visible_billing_counts
+from telcodesk.quality.selectors.network import (
     NetworkTotals,
     cell_totals,
     combine_network_totals,
@@ -57,7 +56,8 @@ from telcodesk.quality.network_selectors import (
     network_import_list,
     visible_cells,
 )
-from telcodesk.quality.network_services import (
+from telcodesk.quality.services.billing import do_import_billing_counts, do_record_billing_errors
+from telcodesk.quality.services.network import (
     CELL_UNIT_KINDS,
     do_import_cells,
     do_import_network_file,

@@ -28,7 +28,7 @@ from telcodesk.quality.models import (
     StandardArea,
     Tier,
 )
-from telcodesk.quality.selectors import overlapping_standard
+from telcodesk.quality.selectors.standards import overlapping_standard
 
 
 def _decimal(value: object, label: str, *, required: bool = True) -> Decimal | None:

@@ -18,7 +18,6 @@ from django.db import transaction
 from telcodesk.core.clock import local
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.services import do_audit
-from telcodesk.quality.billing_selectors import BILLING_UNIT_KINDS
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import BillingErrorCount, BillingSource
 from telcodesk.quality.network.csv_format import (
@@ -27,7 +26,8 @@ from telcodesk.quality.network.csv_format import (
     check_billing_counts,
     parse_billing_file,
 )
-from telcodesk.quality.network_services import PathOrStream, read_input
+from telcodesk.quality.selectors.billing import BILLING_UNIT_KINDS
+from telcodesk.quality.services.network import PathOrStream, read_input
 
 
 def _unit_label(unit: OrgUnit | None) -> str:

@@ -1,0 +1,7 @@
+"""Pages of the quality domain, one module per capability:
+
+- ``standards``  the public page of the standards in force (``/standards/``)
+- ``network``    counter imports, the cell registry, per-cell counters; billing errors
+- ``reports``    the half-year report: preview, downloads, words, publication
+- ``drilldown``  the records behind a figure, the SLA explanation of one request
+"""
