@@ -26,7 +26,8 @@ from telcodesk.quality.report.json import render_json
 from telcodesk.quality.report.markdown import render_markdown_document
 from telcodesk.quality.report.tmf657 import tmf657_dict
 from telcodesk.quality.selectors.standards import disabled_standards, standard_in_force
-from telcodesk.quality.services.standards import do_add_indicator_member, do_set_standard_enabled
+from telcodesk.quality.services.membership import do_add_indicator_member
+from telcodesk.quality.services.standards import do_set_standard_enabled
 from telcodesk.sla import services as sla_services
 from telcodesk.sla.models import SlaClock
 from telcodesk.sla.selectors import explain

@@ -14,10 +14,12 @@ from telcodesk.core.models import Channel
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.models import IndicatorMembership, IndicatorTarget, ServiceStandard
 from telcodesk.quality.selectors.standards import overlapping_standard
-from telcodesk.quality.services.standards import (
+from telcodesk.quality.services.membership import (
     do_add_indicator_member,
-    do_create_standard,
     do_remove_indicator_member,
+)
+from telcodesk.quality.services.standards import (
+    do_create_standard,
     do_retire_standard,
     do_set_standard_enabled,
 )

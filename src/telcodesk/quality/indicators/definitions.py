@@ -83,7 +83,7 @@ TargetRule = Literal[
     "standard_average",  # ServiceStandard.average_target, else its limit (comparison <=)
     "standard_maximum",  # ServiceStandard.maximum_value, else its limit (comparison <=)
     "standard_timely",  # ServiceStandard.timely_target_pct (comparison >=), None if unset
-    "indicator_target",  # an IndicatorTarget row in force (quality.selectors.target_in_force)
+    "indicator_target",  # an IndicatorTarget row in force (selectors.targets.target_in_force)
 ]
 Language = str
 

@@ -38,8 +38,8 @@ from telcodesk.quality.indicators.definitions import (
 from telcodesk.quality.indicators.periods import Period
 from telcodesk.quality.indicators.types import IndicatorResult, Scope, Source
 from telcodesk.quality.models import BillingErrorCount, NetworkCounter
+from telcodesk.quality.selectors.membership import indicator_members
 from telcodesk.quality.selectors.network import scope_with_unplaced
-from telcodesk.quality.selectors.standards import indicator_members
 from telcodesk.sla.selectors import finished_clocks
 
 AREAS = ("urban", "rural")

@@ -27,7 +27,7 @@ from telcodesk.quality.network.csv_format import (
     parse_billing_file,
 )
 from telcodesk.quality.selectors.billing import BILLING_UNIT_KINDS
-from telcodesk.quality.services.network import PathOrStream, read_input
+from telcodesk.quality.services._common import PathOrStream, read_input
 
 
 def _unit_label(unit: OrgUnit | None) -> str:

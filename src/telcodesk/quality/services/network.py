@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -40,24 +38,10 @@ from telcodesk.quality.network.csv_format import (
     parse_cell_file,
     parse_counter_file,
 )
+from telcodesk.quality.services._common import PathOrStream, read_input
 
-PathOrStream = str | os.PathLike[str] | IO[bytes] | IO[str]
 _CHUNK = 500  # keys per "IN (...)"
 CELL_UNIT_KINDS = ("city", "county")
-
-
-def read_input(path_or_stream: PathOrStream) -> tuple[bytes, str]:
-    """The bytes of a file given by path or as an open stream, and its name."""
-    if isinstance(path_or_stream, str | os.PathLike):
-        path = Path(path_or_stream)
-        try:
-            return path.read_bytes(), path.name
-        except OSError as exc:
-            raise QualityError(QualityErrorCode.INVALID,
-                               f"cannot read {path}: {exc.strerror or exc}") from None
-    raw: Any = path_or_stream.read()
-    data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
-    return data, os.path.basename(str(getattr(path_or_stream, "name", "") or ""))
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:

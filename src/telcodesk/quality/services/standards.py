@@ -1,5 +1,5 @@
 """Writes of the service standards: publish a standard, retire one, enable or disable
-one; which requests feed which indicator (membership).
+one.
 
 Every change goes through here (the admin too) so that no two standards of the
 same (service, kind, area, tier) key are ever in force at the same instant.
@@ -17,10 +17,7 @@ from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import (
-    IndicatorMembership,
     LimitUnit,
-    Measure,
-    MemberKind,
     PauseReason,
     RequestKind,
     Service,
@@ -29,6 +26,7 @@ from telcodesk.quality.models import (
     Tier,
 )
 from telcodesk.quality.selectors.standards import overlapping_standard
+from telcodesk.quality.services._common import check_choice
 
 
 def _decimal(value: object, label: str, *, required: bool = True) -> Decimal | None:
@@ -44,12 +42,6 @@ def _decimal(value: object, label: str, *, required: bool = True) -> Decimal | N
     if not number.is_finite() or number <= 0:
         raise QualityError(QualityErrorCode.INVALID, f"{label} must be greater than 0")
     return number
-
-
-def _check_choice(value: str, choices: list[str], label: str) -> None:
-    if value not in choices:
-        raise QualityError(QualityErrorCode.INVALID,
-                           f"unknown {label} {value!r} (one of {', '.join(choices)})")
 
 
 def _describe(standard: ServiceStandard) -> str:
@@ -82,14 +74,14 @@ def do_create_standard(
     channel: str = Channel.CONSOLE,
 ) -> ServiceStandard:
     """Publish a standard. A period overlapping another of the same key is refused."""
-    _check_choice(service, Service.values, "service")
-    _check_choice(kind, RequestKind.values, "request kind")
-    _check_choice(area, StandardArea.values, "area")
-    _check_choice(tier, Tier.values, "customer tier")
-    _check_choice(limit_unit, LimitUnit.values, "limit unit")
+    check_choice(service, Service.values, "service")
+    check_choice(kind, RequestKind.values, "request kind")
+    check_choice(area, StandardArea.values, "area")
+    check_choice(tier, Tier.values, "customer tier")
+    check_choice(limit_unit, LimitUnit.values, "limit unit")
     reasons = list(dict.fromkeys(excluded_pause_reasons))
     for reason in reasons:
-        _check_choice(reason, PauseReason.values, "pause reason")
+        check_choice(reason, PauseReason.values, "pause reason")
     limit = _decimal(limit_value, "the limit")
     ratio = _decimal(warning_ratio, "the warning ratio")
     assert limit is not None and ratio is not None
@@ -170,41 +162,3 @@ def do_set_standard_enabled(*, now: dt.datetime, standard: ServiceStandard, enab
              target_type="quality.ServiceStandard", target_id=standard.pk,
              summary=_describe(standard))
     return standard
-
-
-# --- which requests feed which indicator -------------------------------------------------------
-
-
-@transaction.atomic
-def do_add_indicator_member(*, now: dt.datetime, measure: str, request_kind: str, source: str,
-                            actor: User | None = None,
-                            channel: str = Channel.CONSOLE) -> IndicatorMembership:
-    """Let requests of ``request_kind`` feed the indicators of ``measure`` (from the
-    next report computed). ``source`` says why (the standard's text, the operator's
-    decision); it is required."""
-    _check_choice(measure, Measure.values, "indicator")
-    _check_choice(request_kind, MemberKind.values, "request kind")
-    if not source.strip():
-        raise QualityError(QualityErrorCode.INVALID,
-                           "say where the membership comes from (the source text)")
-    if IndicatorMembership.objects.filter(measure=measure, request_kind=request_kind).exists():
-        raise QualityError(QualityErrorCode.INVALID,
-                           f"{request_kind} already feeds {measure}")
-    member = IndicatorMembership.objects.create(measure=measure, request_kind=request_kind,
-                                                source=source.strip(), created_at=now,
-                                                created_by=actor)
-    do_audit(now=now, actor=actor, channel=channel, action="indicator_member.add",
-             target_type="quality.IndicatorMembership", target_id=member.pk,
-             summary=f"{request_kind} → {measure}", details={"source": member.source})
-    return member
-
-
-@transaction.atomic
-def do_remove_indicator_member(*, now: dt.datetime, member: IndicatorMembership,
-                               actor: User | None = None,
-                               channel: str = Channel.CONSOLE) -> None:
-    """Stop requests of the member's kind from feeding its indicators."""
-    pk, summary = member.pk, f"{member.request_kind} → {member.measure}"
-    IndicatorMembership.objects.filter(pk=pk).delete()
-    do_audit(now=now, actor=actor, channel=channel, action="indicator_member.remove",
-             target_type="quality.IndicatorMembership", target_id=pk, summary=summary)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from telcodesk.core import clock
 from telcodesk.quality.models import Measure, PauseReason, Service
 from telcodesk.quality.report.published import latest_published_table
-from telcodesk.quality.selectors.standards import memberships, published_standards
+from telcodesk.quality.selectors.membership import memberships
+from telcodesk.quality.selectors.standards import published_standards
 
 
 @require_GET
