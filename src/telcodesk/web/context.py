@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 import telcodesk
 from telcodesk.core.models import User
-from telcodesk.quality.selectors.network import may_view_quality_counts
+from telcodesk.quality.permissions import may_view_quality_counts
 
 
 @dataclass(frozen=True)

@@ -18,23 +18,11 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from telcodesk.core.models import OrgUnit, User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 from telcodesk.quality.models import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.network import formulas
 from telcodesk.quality.network.csv_format import COUNTS
 from telcodesk.sla.selectors import day_bucket_index
-
-
-def may_view_quality_counts(user: User) -> bool:
-    """Who may look at the counter imports, the cells and the billing-error counts."""
-    return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR,
-                                              Role.BRANCH_MANAGER)
-
-
-def may_enter_quality_counts(user: User) -> bool:
-    """Who may import counter files, place cells and enter billing-error counts."""
-    return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)

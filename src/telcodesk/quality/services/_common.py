@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 
+if TYPE_CHECKING:
+    from telcodesk.core.models import User
+
 PathOrStream = str | os.PathLike[str] | IO[bytes] | IO[str]
+STANDARDS_REFUSED = "only a quality manager or an administrator may change the standards"
+COUNT_ENTRY_REFUSED = "only a quality manager or an administrator may import or enter counts"
+
+
+def check_actor(actor: User | None, rule: Callable[[User], bool], refusal: str) -> None:
+    """Refuse a staff ``actor`` whom ``rule`` (a ``quality.permissions`` function) does
+    not allow; ``None`` is the system itself (command line, demo, worker)."""
+    if actor is not None and not rule(actor):
+        raise QualityError(QualityErrorCode.FORBIDDEN, refusal)
 
 
 def check_choice(value: str, choices: list[str], label: str) -> None:

@@ -26,8 +26,14 @@ from telcodesk.quality.network.csv_format import (
     check_billing_counts,
     parse_billing_file,
 )
+from telcodesk.quality.permissions import may_enter_quality_counts
 from telcodesk.quality.selectors.billing import BILLING_UNIT_KINDS
-from telcodesk.quality.services._common import PathOrStream, read_input
+from telcodesk.quality.services._common import (
+    COUNT_ENTRY_REFUSED,
+    PathOrStream,
+    check_actor,
+    read_input,
+)
 
 
 def _unit_label(unit: OrgUnit | None) -> str:
@@ -84,6 +90,7 @@ def do_record_billing_errors(*, now: dt.datetime, actor: User | None, month: dt.
     ``month`` is any day of the month; ``unit`` a city or county, or ``None`` for
     the whole operator. Recording the same figures again changes nothing.
     """
+    check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     row, _outcome = _record(now=now, actor=actor, month=month, unit=unit, erroneous=erroneous,
                             total=total, source=source, note=note, channel=channel)
     return row
@@ -168,6 +175,7 @@ def do_import_billing_counts(*, now: dt.datetime, actor: User | None,
     by ``do_record_billing_errors`` (source ``imported``); any error refuses the
     whole file (``QualityFileError`` with line numbers).
     """
+    check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = file_name or given_name or "billing.csv"
     parsed = parse_billing_file(data, today=local(now).date())

@@ -38,7 +38,13 @@ from telcodesk.quality.network.csv_format import (
     parse_cell_file,
     parse_counter_file,
 )
-from telcodesk.quality.services._common import PathOrStream, read_input
+from telcodesk.quality.permissions import may_enter_quality_counts
+from telcodesk.quality.services._common import (
+    COUNT_ENTRY_REFUSED,
+    PathOrStream,
+    check_actor,
+    read_input,
+)
 
 _CHUNK = 500  # keys per "IN (...)"
 CELL_UNIT_KINDS = ("city", "county")
@@ -103,6 +109,7 @@ def do_import_network_file(*, now: dt.datetime, actor: User | None,
     Raises ``QualityFileError`` (every error with its line number) when any row
     is wrong or, without ``replace``, when a (cell, day) of the file is stored.
     """
+    check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = (file_name or given_name or "counters.csv")[:300]
     digest = hashlib.sha256(data).hexdigest()
@@ -264,6 +271,7 @@ def do_register_cells(*, now: dt.datetime, actor: User | None, rows: Iterable[Ce
     its unit; a blank unit leaves the cell without one. A row with an unknown
     unit refuses every row (``QualityFileError`` with line numbers).
     """
+    check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     return _register(now=now, actor=actor, rows=list(rows), file_name=file_name,
                      channel=channel, problems=Problems())
 
@@ -338,6 +346,7 @@ def _register(*, now: dt.datetime, actor: User | None, rows: list[CellRow], file
 def do_import_cells(*, now: dt.datetime, actor: User | None, path_or_stream: PathOrStream,
                     file_name: str = "", channel: str = Channel.CLI) -> CellRegistration:
     """Read a cell registry file (``cell,name,unit_code``) and register its cells."""
+    check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = file_name or given_name or "cells.csv"
     parsed = parse_cell_file(data)

@@ -23,9 +23,11 @@ from telcodesk.core.services import do_audit
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.indicators.periods import Period, parse_period
 from telcodesk.quality.models import ReportNarrative, ReportPublication
+from telcodesk.quality.permissions import may_edit_report_of, may_publish_report
 from telcodesk.quality.report.document import assemble_document
 from telcodesk.quality.report.json import report_dict
 from telcodesk.quality.report.narrative import clean_narrative, normalise_unit
+from telcodesk.quality.services._common import check_actor
 
 
 def _period(period: Period | str) -> Period:
@@ -44,6 +46,9 @@ def do_save_narrative(*, now: dt.datetime, actor: User | None, period_code: str,
     """
     period = parse_period(period_code)
     unit = normalise_unit(unit)
+    check_actor(actor, lambda user: may_edit_report_of(user, unit),
+                "only a quality manager or an administrator of the unit (or above it) may "
+                "write its report")
     if unit is not None and unit.kind not in ("city", "county"):
         raise QualityError(QualityErrorCode.INVALID,
                            f"{unit.code} is a {unit.kind}: report words are kept for the "
@@ -78,8 +83,12 @@ def do_publish_report(*, now: dt.datetime, actor: User | None, period: Period | 
     The figures are computed now and frozen as the report's JSON document (in
     the operator's language); the public page reads that snapshot and never
     recomputes. A half-year still running, or one without a single record, is
-    refused. Re-publishing replaces the snapshot and is audited as such.
+    refused. Re-publishing replaces the snapshot and is audited as such. A staff
+    ``actor`` must be allowed to publish (``permissions.may_publish_report``).
     """
+    check_actor(actor, may_publish_report,
+                "only a quality manager or an administrator of the whole operator may "
+                "publish the report")
     period = _period(period)
     if period.kind != "half":
         raise QualityError(QualityErrorCode.INVALID,

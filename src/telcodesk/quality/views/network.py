@@ -45,14 +45,13 @@ from telcodesk.quality.network.csv_format import (
     ValueProblem,
     parse_month,
 )
+from telcodesk.quality.permissions import may_enter_quality_counts, may_view_quality_counts
 from telcodesk.quality.selectors.billing import billing_units, visible_billing_counts
 from telcodesk.quality.selectors.network import (
     NetworkTotals,
     cell_totals,
     combine_network_totals,
     counter_summary,
-    may_enter_quality_counts,
-    may_view_quality_counts,
     network_import_list,
     visible_cells,
 )

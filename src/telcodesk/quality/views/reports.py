@@ -36,11 +36,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, OrgUnit, User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import visible_org_units
 from telcodesk.quality.indicators.periods import Period, last_complete_half, parse_period
 from telcodesk.quality.indicators.types import IndicatorResult, Scope
 from telcodesk.quality.models import ReportPublication
+from telcodesk.quality.permissions import (
+    may_edit_report,
+    may_publish_report,
+    sees_operator_report,
+)
 from telcodesk.quality.report.document import ReportDocument, assemble_document
 from telcodesk.quality.report.exports import EXPORTS, filename, get_export
 from telcodesk.quality.report.html import document_context
@@ -57,22 +61,9 @@ from telcodesk.quality.report.narrative import (
 from telcodesk.quality.report.wording import section_number
 from telcodesk.quality.services.reports import do_publish_report, do_save_narrative
 
-EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
-
 
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def may_edit_report(user: User) -> bool:
-    return user.is_superuser or user.has_role(*EDIT_ROLES)
-
-
-def _sees_operator(user: User) -> bool:
-    if user.is_superuser:
-        return True
-    unit = user.org_unit
-    return unit is not None and unit.kind in ("operator", "province")
 
 
 def report_units(user: User) -> list[OrgUnit]:
@@ -113,12 +104,12 @@ def _choice(request: HttpRequest, params: Any, *, period_code: str | None = None
     if unit_code:
         unit = next((u for u in report_units(viewer) if u.code == unit_code), None)
         if unit is None:
-            if _sees_operator(viewer) and OrgUnit.objects.filter(
+            if sees_operator_report(viewer) and OrgUnit.objects.filter(
                     code=unit_code, kind__in=("operator", "province")).exists():
                 unit = None
             else:
                 raise Http404(_("No report of that unit for you."))
-    elif not _sees_operator(viewer):
+    elif not sees_operator_report(viewer):
         own = viewer.org_unit
         if own is not None and own.kind in ("city", "county"):
             unit = own
@@ -161,7 +152,7 @@ def _pick_form(viewer: User, choice: _Choice | None, data: Any) -> _PickForm:
                               "language": choice.language if choice else
                               _document_language()})
     options: list[tuple[str, str]] = []
-    if _sees_operator(viewer):
+    if sees_operator_report(viewer):
         options.append(("", _("Whole operator")))
     for unit in report_units(viewer):
         indent = "\u3000" if unit.kind == "county" else ""
@@ -203,7 +194,7 @@ def reports(request: HttpRequest) -> HttpResponse:
          + "?" + choice.query(language=choice.language)}
         for export in EXPORTS.values()]
     context["edit_url"] = reverse("console:report_edit") + "?" + choice.query()
-    context["may_publish"] = (may_edit_report(viewer) and _sees_operator(viewer)
+    context["may_publish"] = (may_publish_report(viewer)
                               and choice.unit is None and choice.period.kind == "half")
     context["publication"] = _publication(choice.period)
     return render(request, "quality/report_index.html", context)
@@ -239,7 +230,7 @@ def report_download(request: HttpRequest, period: str, fmt: str) -> HttpResponse
 @require_POST
 def report_publish(request: HttpRequest, period: str) -> HttpResponse:
     viewer = _viewer(request)
-    if not (may_edit_report(viewer) and _sees_operator(viewer)):
+    if not may_publish_report(viewer):
         raise PermissionDenied(_("Only a quality manager or an administrator of the whole "
                                  "operator may publish the report."))
     back = reverse("console:reports") + "?" + urlencode({"period": period})
