@@ -9,6 +9,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from telcodesk.quality.views import billing as billing_views
 from telcodesk.quality.views import drilldown as drilldown_views
 from telcodesk.quality.views import network as network_views
 from telcodesk.quality.views import reports as report_views
@@ -28,9 +29,9 @@ console_patterns += [
          name="network_counters"),
 ]
 
-# --- billing errors (views.network) --------------------------------------------------
+# --- billing errors (views.billing) --------------------------------------------------
 console_patterns += [
-    path("quality/billing-errors/", network_views.billing_errors, name="billing_errors"),
+    path("quality/billing-errors/", billing_views.billing_errors, name="billing_errors"),
 ]
 
 # --- the half-year report (views.reports) --------------------------------------------

@@ -18,11 +18,14 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from telcodesk.core.models import OrgUnit, User
-from telcodesk.core.selectors import scope_q
+from telcodesk.core.selectors import scope_q, visible_org_units
 from telcodesk.quality.models import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.network import formulas
 from telcodesk.quality.network.csv_format import COUNTS
 from telcodesk.sla.selectors import day_bucket_index
+
+# Units a cell may be placed in.
+CELL_UNIT_KINDS = ("city", "county")
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,15 @@ def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def network_import_list() -> QuerySet[NetworkImport]:
-    """Every counter import, newest first (imports are operator-wide files)."""
-    return NetworkImport.objects.select_related("imported_by").order_by("-imported_at", "-id")
+    """Every counter import, newest first (imports are operator-wide files), with the
+    cell-days still stored from each (``stored``)."""
+    return (NetworkImport.objects.select_related("imported_by").order_by("-imported_at", "-id")
+            .annotate(stored=Count("counters")))
+
+
+def cell_units(user: User) -> QuerySet[OrgUnit]:
+    """Units the viewer may place a cell in: the cities and counties of their subtree."""
+    return visible_org_units(user).filter(kind__in=CELL_UNIT_KINDS).order_by("path")
 
 
 def visible_cells(user: User, *, search: str = "", unit: OrgUnit | None = None,

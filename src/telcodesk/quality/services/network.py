@@ -39,6 +39,7 @@ from telcodesk.quality.network.csv_format import (
     parse_counter_file,
 )
 from telcodesk.quality.permissions import may_enter_quality_counts
+from telcodesk.quality.selectors.network import CELL_UNIT_KINDS
 from telcodesk.quality.services._common import (
     COUNT_ENTRY_REFUSED,
     PathOrStream,
@@ -47,7 +48,6 @@ from telcodesk.quality.services._common import (
 )
 
 _CHUNK = 500  # keys per "IN (...)"
-CELL_UNIT_KINDS = ("city", "county")
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:
