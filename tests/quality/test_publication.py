@@ -13,7 +13,7 @@ from telcodesk.core.models import AuditEntry
 from telcodesk.core.roles import Role
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.models import BillingErrorCount, NetworkCounter, ReportPublication
-from telcodesk.quality.report.published import latest_published_table
+from telcodesk.quality.selectors.reports import latest_published_table
 from telcodesk.quality.services.reports import do_publish_report
 from tests.conftest import SHANGHAI
 from tests.quality.report_support import AFTER_H2, add_records

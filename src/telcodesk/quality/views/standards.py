@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from telcodesk.core import clock
 from telcodesk.quality.models import Measure, PauseReason, Service
-from telcodesk.quality.report.published import latest_published_table
 from telcodesk.quality.selectors.membership import memberships
+from telcodesk.quality.selectors.reports import latest_published_table
 from telcodesk.quality.selectors.standards import published_standards
 
 
