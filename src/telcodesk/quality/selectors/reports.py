@@ -1,6 +1,7 @@
-"""Reads of published reports: the public page's table, straight from the snapshot.
+"""Reads of the half-year report: the units a user may open a report of, the
+publication of a period, and the public page's table straight from the snapshot.
 
-The page never recomputes a figure: it reads the indicators frozen at
+The public page never recomputes a figure: it reads the indicators frozen at
 publication (only that part of the snapshot is fetched, not the breakdowns).
 """
 
@@ -8,12 +9,46 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.fields.json import KeyTransform
 
+from telcodesk.core.selectors import org_unit_by_code, visible_org_units
+from telcodesk.quality.indicators.periods import Period
 from telcodesk.quality.models import ReportPublication
+from telcodesk.quality.permissions import OPERATOR_UNIT_KINDS
 from telcodesk.quality.report.wording import lang
+
+if TYPE_CHECKING:
+    from telcodesk.core.models import OrgUnit, User
+
+# Units that have a report of their own (besides the whole operator).
+REPORT_UNIT_KINDS = ("city", "county")
+
+
+def report_units(user: User) -> list[OrgUnit]:
+    """The cities and counties whose report the user may open, in tree order."""
+    return list(visible_org_units(user).filter(kind__in=REPORT_UNIT_KINDS).order_by("path"))
+
+
+def is_operator_unit(code: str) -> bool:
+    """Whether ``code`` names the operator or a province (its report is the whole
+    operator's)."""
+    unit = org_unit_by_code(code)
+    return unit is not None and unit.kind in OPERATOR_UNIT_KINDS
+
+
+def publication_of(period: Period) -> ReportPublication | None:
+    """The publication of a half-year (without its snapshot); None for other periods
+    or when it is not published."""
+    if period.kind != "half":
+        return None
+    return (ReportPublication.objects.select_related("published_by")
+            .filter(period_code=period.code).defer("snapshot").first())
+
+
+def is_published(period_code: str) -> bool:
+    return ReportPublication.objects.filter(period_code=period_code).exists()
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, OrgUnit, User
-from telcodesk.core.selectors import visible_org_units
+from telcodesk.quality.forms.reports import NarrativeForm, PickForm
 from telcodesk.quality.indicators.periods import Period, last_complete_half, parse_period
 from telcodesk.quality.indicators.types import IndicatorResult, Scope
-from telcodesk.quality.models import ReportPublication
 from telcodesk.quality.permissions import (
     may_edit_report,
     may_publish_report,
@@ -49,8 +47,6 @@ from telcodesk.quality.report.document import ReportDocument, assemble_document
 from telcodesk.quality.report.exports import EXPORTS, filename, get_export
 from telcodesk.quality.report.html import document_context
 from telcodesk.quality.report.narrative import (
-    MAX_DECLARATION,
-    MAX_INTRODUCTION,
     MAX_SECTION_BODY,
     MAX_SECTION_TITLE,
     MAX_SECTIONS,
@@ -59,16 +55,17 @@ from telcodesk.quality.report.narrative import (
     render_markdown,
 )
 from telcodesk.quality.report.wording import section_number
+from telcodesk.quality.selectors.reports import (
+    is_operator_unit,
+    is_published,
+    publication_of,
+    report_units,
+)
 from telcodesk.quality.services.reports import do_publish_report, do_save_narrative
 
 
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def report_units(user: User) -> list[OrgUnit]:
-    """The cities and counties whose report the user may open, in tree order."""
-    return list(visible_org_units(user).filter(kind__in=("city", "county")).order_by("path"))
 
 
 @dataclass(frozen=True)
@@ -104,8 +101,7 @@ def _choice(request: HttpRequest, params: Any, *, period_code: str | None = None
     if unit_code:
         unit = next((u for u in report_units(viewer) if u.code == unit_code), None)
         if unit is None:
-            if sees_operator_report(viewer) and OrgUnit.objects.filter(
-                    code=unit_code, kind__in=("operator", "province")).exists():
+            if sees_operator_report(viewer) and is_operator_unit(unit_code):
                 unit = None
             else:
                 raise Http404(_("No report of that unit for you."))
@@ -130,24 +126,8 @@ def _drill_link(result: IndicatorResult, period: Period, scope: Scope) -> str | 
     return drill_url(result, period, scope)
 
 
-def _publication(period: Period) -> ReportPublication | None:
-    if period.kind != "half":
-        return None
-    return (ReportPublication.objects.select_related("published_by")
-            .filter(period_code=period.code).defer("snapshot").first())
-
-
-class _PickForm(forms.Form):
-    period = forms.CharField(label=gettext_lazy("Period"), max_length=30,
-                             help_text=gettext_lazy("2026H2, 2026Q3, 2026-07 or "
-                                                    "2026-07-01..2026-09-30"))
-    unit = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
-    language = forms.ChoiceField(label=gettext_lazy("Language of the document"),
-                                 choices=[("zh-hans", "简体中文"), ("en", "English")])
-
-
-def _pick_form(viewer: User, choice: _Choice | None, data: Any) -> _PickForm:
-    form = _PickForm(initial={"period": choice.period.code if choice else "",
+def _pick_form(viewer: User, choice: _Choice | None, data: Any) -> PickForm:
+    form = PickForm(initial={"period": choice.period.code if choice else "",
                               "unit": choice.unit_code if choice else "",
                               "language": choice.language if choice else
                               _document_language()})
@@ -196,7 +176,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     context["edit_url"] = reverse("console:report_edit") + "?" + choice.query()
     context["may_publish"] = (may_publish_report(viewer)
                               and choice.unit is None and choice.period.kind == "half")
-    context["publication"] = _publication(choice.period)
+    context["publication"] = publication_of(choice.period)
     return render(request, "quality/report_index.html", context)
 
 
@@ -235,7 +215,7 @@ def report_publish(request: HttpRequest, period: str) -> HttpResponse:
                                  "operator may publish the report."))
     back = reverse("console:reports") + "?" + urlencode({"period": period})
     try:
-        existing = ReportPublication.objects.filter(period_code=period).exists()
+        existing = is_published(period)
         publication = do_publish_report(now=clock.now(), actor=viewer, period=period,
                                         channel=Channel.CONSOLE)
     except DomainError as exc:
@@ -252,13 +232,6 @@ def report_publish(request: HttpRequest, period: str) -> HttpResponse:
 
 
 # --- the words -------------------------------------------------------------------------------
-
-
-class NarrativeForm(forms.Form):
-    introduction = forms.CharField(
-        label=gettext_lazy("Operator introduction (Markdown)"), required=False,
-        max_length=MAX_INTRODUCTION, widget=forms.Textarea(attrs={"rows": 8}))
-    declaration = forms.CharField(label=gettext_lazy("Declaration"), max_length=MAX_DECLARATION)
 
 
 def _posted_sections(data: Any) -> list[NarrativeSection]:
