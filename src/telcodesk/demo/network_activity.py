@@ -3,14 +3,14 @@
 - ``build_demo_network``: a few cells per county unit, placed in their county
   through the cell registry, and one busy-hour counter row per cell and day for
   ``[start, end)``. The rows are written as a CSV file in memory and imported
-  through ``quality.network_services`` like an operator's export, so the demo
+  through ``quality.services.network`` like an operator's export, so the demo
   exercises the real import. Values look like the seed report's: connection
   rate about 98 %, congestion 0.03–0.3 %, call drop 0.4–0.9 %. One city (chosen
   by the seed) is worse all along (congestion about 1 %), and in one month its
   congestion rises above 2 % and its call drop above 5 %, so the red marks show.
 - ``build_demo_billing``: charge-record counts per unit and finished month with
   an error rate of 0.3–0.8 ×10⁻⁴, and one month above 1×10⁻⁴, imported through
-  ``quality.billing_services`` as a CSV file.
+  ``quality.services.billing`` as a CSV file.
 
 Every random choice comes from ``random.Random(seed)``.
 """

@@ -4,8 +4,8 @@
                  reconnections, and the complaint reply clocks)
 - ``complaints`` ``care.selectors.complaint_stats.survey_totals``
 - ``hotline``    ``care.selectors.hotline_report.hotline_totals``
-- ``network``    ``quality.network_selectors.network_totals`` (busy-hour counters)
-- ``billing``    ``quality.billing_selectors.billing_totals`` (billing-error counts,
+- ``network``    ``quality.selectors.network.network_totals`` (busy-hour counters)
+- ``billing``    ``quality.selectors.billing.billing_totals`` (billing-error counts,
                  through the registered ``BillingErrorSource``)
 
 ``compute`` rolls their rows up over the org-unit tree.

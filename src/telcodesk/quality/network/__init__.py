@@ -5,6 +5,6 @@
 - ``formulas``    connection rate, radio channel congestion, call drop and the
                   billing error rate from summed counts
 
-The writes live in ``quality.network_services`` and ``quality.billing_services``,
-the aggregate reads in ``quality.network_selectors`` and ``quality.billing_selectors``.
+The writes live in ``quality.services.network`` and ``quality.services.billing``,
+the aggregate reads in ``quality.selectors.network`` and ``quality.selectors.billing``.
 """

@@ -8,4 +8,7 @@
   charts); every export reads it
 - ``html``, ``pdf``, ``xlsx``, ``json``, ``markdown``, ``tmf657``: one export
   each; ``exports.EXPORTS`` lists them with their media types
+
+The words are saved and the report published by ``quality.services.reports``; the
+published snapshots are read by ``quality.selectors.reports``.
 """

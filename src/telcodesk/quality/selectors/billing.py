@@ -2,12 +2,12 @@
 
 The billing error rate (计费差错率) = erroneous charge records ÷ all charge
 records. Until a billing capability exists, the counts are entered or imported
-per month (``BillingErrorCount``, see ``quality.billing_services``). The
+per month (``BillingErrorCount``, see ``quality.services.billing``). The
 indicator engine never reads that table directly: it calls
 ``billing_totals(start=, end=)``, which asks the registered
 ``BillingErrorSource``. Billing can later either
 
-- write its monthly counts through ``billing_services.do_record_billing_errors``
+- write its monthly counts through ``services.billing.do_record_billing_errors``
   with ``source="billing"`` (nothing else changes), or
 - register its own source with ``register_billing_error_source(source)`` in
   its ``AppConfig.ready``: any object with a ``totals(*, start, end)`` method
