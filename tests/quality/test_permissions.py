@@ -15,15 +15,18 @@ from telcodesk.quality import permissions
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import (
     BillingErrorCount,
+    IndicatorMembership,
     NetworkImport,
     ReportNarrative,
     ReportPublication,
-    ServiceStandard,
 )
 from telcodesk.quality.services.billing import do_record_billing_errors
+from telcodesk.quality.services.membership import (
+    do_add_indicator_member,
+    do_remove_indicator_member,
+)
 from telcodesk.quality.services.network import do_import_network_file, do_register_cells
 from telcodesk.quality.services.reports import do_publish_report, do_save_narrative
-from telcodesk.quality.services.standards import do_create_standard, do_set_standard_enabled
 from tests.quality.network_support import counter_file, line
 from tests.quality.report_support import AFTER_H2, add_records
 
@@ -111,20 +114,18 @@ def test_a_branch_manager_sees_the_counts_but_enters_none(org, staff, now):
                                   path_or_stream=io.BytesIO(data)).rows == 1
 
 
-# --- standards ---------------------------------------------------------------------------
+# --- which requests feed which indicator -------------------------------------------------
 
 
-def test_standards_are_changed_by_quality_managers_and_administrators_only(org, staff, now):
+def test_memberships_are_changed_by_quality_managers_and_administrators_only(org, staff, now):
     viewer = staff("bm", org.province, Role.BRANCH_MANAGER)
-    example = ServiceStandard.objects.filter(enabled=False).first()
-    assert example is not None
-    refused(lambda: do_set_standard_enabled(now=now, standard=example, enabled=True,
-                                            actor=viewer))
-    refused(lambda: do_create_standard(
-        now=now, actor=viewer, service="fixed", kind="repair", tier="gold", area="urban",
-        limit_value=4, limit_unit="hours", active_from=now + dt.timedelta(days=3650)))
-    example.refresh_from_db()
-    assert not example.enabled
+    refused(lambda: do_add_indicator_member(now=now, actor=viewer, measure="mobile_change",
+                                            request_kind="vas_subscribe", source="decision"))
+    assert not IndicatorMembership.objects.filter(request_kind="vas_subscribe").exists()
     manager = staff("qm", org.province, Role.QUALITY_MANAGER)
-    assert do_set_standard_enabled(now=now, standard=example, enabled=True,
-                                   actor=manager).enabled
+    member = do_add_indicator_member(now=now, actor=manager, measure="mobile_change",
+                                     request_kind="vas_subscribe", source="decision")
+    refused(lambda: do_remove_indicator_member(now=now, actor=viewer, member=member))
+    assert IndicatorMembership.objects.filter(pk=member.pk).exists()
+    do_remove_indicator_member(now=now, actor=manager, member=member)
+    assert not IndicatorMembership.objects.filter(pk=member.pk).exists()

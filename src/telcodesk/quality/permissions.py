@@ -19,19 +19,17 @@ if TYPE_CHECKING:
 COUNT_VIEW_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR, Role.BRANCH_MANAGER)
 # Who imports counter files, places cells and enters billing-error counts.
 COUNT_ENTRY_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
-# Who publishes, retires, enables or disables standards and edits which requests feed
-# which indicator (the admin's pages of the quality data).
-STANDARD_EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
+# Who changes which requests feed which indicator (the admin's membership rows).
+MEMBERSHIP_EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 # Who writes the report's words and publishes it.
 REPORT_EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 # Org-unit kinds whose staff see the whole operator's report.
 OPERATOR_UNIT_KINDS = ("operator", "province")
 
 
-def may_edit_standards(user: User) -> bool:
-    """Who may publish, retire, enable or disable a service standard, and change which
-    requests feed which indicator."""
-    return user.is_superuser or user.has_role(*STANDARD_EDIT_ROLES)
+def may_edit_memberships(user: User) -> bool:
+    """Who may change which requests feed which time-limit indicator."""
+    return user.is_superuser or user.has_role(*MEMBERSHIP_EDIT_ROLES)
 
 
 def may_view_quality_counts(user: User) -> bool:

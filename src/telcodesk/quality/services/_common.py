@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from telcodesk.core.models import User
 
 PathOrStream = str | os.PathLike[str] | IO[bytes] | IO[str]
-STANDARDS_REFUSED = "only a quality manager or an administrator may change the standards"
+MEMBERSHIP_REFUSED = ("only a quality manager or an administrator may change which requests feed "
+                      "an indicator")
 COUNT_ENTRY_REFUSED = "only a quality manager or an administrator may import or enter counts"
 
 

@@ -10,8 +10,8 @@ from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import IndicatorMembership, Measure, MemberKind
-from telcodesk.quality.permissions import may_edit_standards
-from telcodesk.quality.services._common import STANDARDS_REFUSED, check_actor, check_choice
+from telcodesk.quality.permissions import may_edit_memberships
+from telcodesk.quality.services._common import MEMBERSHIP_REFUSED, check_actor, check_choice
 
 
 @transaction.atomic
@@ -21,7 +21,7 @@ def do_add_indicator_member(*, now: dt.datetime, measure: str, request_kind: str
     """Let requests of ``request_kind`` feed the indicators of ``measure`` (from the
     next report computed). ``source`` says why (the standard's text, the operator's
     decision); it is required."""
-    check_actor(actor, may_edit_standards, STANDARDS_REFUSED)
+    check_actor(actor, may_edit_memberships, MEMBERSHIP_REFUSED)
     check_choice(measure, Measure.values, "indicator")
     check_choice(request_kind, MemberKind.values, "request kind")
     if not source.strip():
@@ -44,7 +44,7 @@ def do_remove_indicator_member(*, now: dt.datetime, member: IndicatorMembership,
                                actor: User | None = None,
                                channel: str = Channel.CONSOLE) -> None:
     """Stop requests of the member's kind from feeding its indicators."""
-    check_actor(actor, may_edit_standards, STANDARDS_REFUSED)
+    check_actor(actor, may_edit_memberships, MEMBERSHIP_REFUSED)
     pk, summary = member.pk, f"{member.request_kind} → {member.measure}"
     IndicatorMembership.objects.filter(pk=pk).delete()
     do_audit(now=now, actor=actor, channel=channel, action="indicator_member.remove",
