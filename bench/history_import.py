@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
         do_create_brand,
         do_create_package,
     )
-    from telcodesk.orders.history import FinishedRequest, Pause
-    from telcodesk.orders.history_services import do_import_finished_requests
     from telcodesk.orders.models import CustomerOrder, OrderItem, WorkOrder
+    from telcodesk.orders.parsers.history import FinishedRequest, Pause
+    from telcodesk.orders.services.history import do_import_finished_requests
     from telcodesk.sla.models import SlaClock, SlaPause
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -11,7 +11,7 @@ from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api
 from telcodesk.notify import api as notify_api
-from telcodesk.orders import api as orders_api
+from telcodesk.orders.api import trouble_tickets as orders_api
 
 api = TmfNinjaAPI(
     title="telcodesk TMF Open API",

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from django.utils import translation
 
 from telcodesk.core.models import AuditEntry
-from telcodesk.orders import services
 from telcodesk.orders.errors import OrdersError
-from telcodesk.orders.history import FinishedRequest, Pause, read_finished_requests
-from telcodesk.orders.history_services import do_import_finished_requests
 from telcodesk.orders.models import CustomerOrder, HistoricalRequest, OrderItem, WorkOrder
+from telcodesk.orders.parsers.history import FinishedRequest, Pause, read_finished_requests
+from telcodesk.orders.services import work_orders as services
+from telcodesk.orders.services.history import do_import_finished_requests
 from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import finished_clock_totals
 from tests.conftest import SHANGHAI

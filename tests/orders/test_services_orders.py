@@ -10,7 +10,6 @@ from telcodesk.core.models import AuditEntry
 from telcodesk.core.scheduler import registered_jobs
 from telcodesk.customers.models import Subscription
 from telcodesk.notify.services import do_handle_reply
-from telcodesk.orders import services
 from telcodesk.orders.errors import OrdersError
 from telcodesk.orders.models import (
     CustomerOrder,
@@ -20,7 +19,8 @@ from telcodesk.orders.models import (
     VasSubscription,
     WorkOrder,
 )
-from telcodesk.orders.services import ItemSpec
+from telcodesk.orders.services import work_orders as services
+from telcodesk.orders.services.work_orders import ItemSpec
 from tests.orders import orders_support
 from tests.orders.orders_support import outbox
 

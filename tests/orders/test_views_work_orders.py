@@ -9,8 +9,8 @@ from django.test import Client
 
 from telcodesk.core import clock
 from telcodesk.core.roles import Role
-from telcodesk.orders import services
 from telcodesk.orders.models import ChecklistStep, CustomerOrder, TicketStatus, WorkOrder
+from telcodesk.orders.services import work_orders as services
 from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 

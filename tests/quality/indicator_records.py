@@ -29,8 +29,8 @@ from telcodesk.care.models import (
 from telcodesk.care.services import complaints as complaint_services
 from telcodesk.care.services import surveys
 from telcodesk.core.roles import Role
-from telcodesk.orders import services as orders
-from telcodesk.orders.services import ItemSpec
+from telcodesk.orders.services import work_orders as orders
+from telcodesk.orders.services.work_orders import ItemSpec
 from telcodesk.quality.models import (
     BillingErrorCount,
     NetworkCell,

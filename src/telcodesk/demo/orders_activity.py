@@ -47,10 +47,10 @@ from telcodesk.customers.selectors import (
 from telcodesk.demo import data
 from telcodesk.notify.selectors import visible_messages
 from telcodesk.notify.services import do_cancel
-from telcodesk.orders import services as order_services
-from telcodesk.orders.checklists import checklist_for
-from telcodesk.orders.history import FinishedRequest, Pause
-from telcodesk.orders.history_services import do_import_finished_requests
+from telcodesk.orders.parsers.history import FinishedRequest, Pause
+from telcodesk.orders.services import work_orders as order_services
+from telcodesk.orders.services.history import do_import_finished_requests
+from telcodesk.orders.workflow.checklists import checklist_for
 
 Progress = Callable[[str, int, int], None]
 

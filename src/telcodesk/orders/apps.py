@@ -13,8 +13,9 @@ class OrdersConfig(AppConfig):
         from telcodesk.core.events import register_event_subject
         from telcodesk.core.scheduler import Job, register
         from telcodesk.notify.services import register_reply_handler
-        from telcodesk.orders import selectors, services
         from telcodesk.orders.models import CustomerOrder, WorkOrder
+        from telcodesk.orders.selectors import work_orders as selectors
+        from telcodesk.orders.services import work_orders as services
 
         # TMF events reach a listener only if its user could GET the record.
         register_event_subject(CustomerOrder, selectors.orders_visible_to)

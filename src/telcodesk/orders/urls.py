@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from telcodesk.orders import views
+from telcodesk.orders.views import work_orders as views
 
 console_patterns: list[URLPattern] = [
     path("work-orders/", views.work_order_queue, name="work_orders"),

@@ -56,7 +56,7 @@ from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
-from telcodesk.orders import services as order_services
+from telcodesk.orders.services import work_orders as order_services
 from telcodesk.sla import services as sla_services
 
 # Other apps' records, named through their services modules.

@@ -49,7 +49,7 @@ from telcodesk.core.models import Channel, User
 from telcodesk.core.selectors import may_see_full_numbers
 from telcodesk.core.services import do_audit
 from telcodesk.customers.selectors import customer_for, search_customers, subscription_for
-from telcodesk.orders import selectors as order_selectors
+from telcodesk.orders.selectors import work_orders as order_selectors
 from telcodesk.sla import time_left_text
 from telcodesk.sla.selectors import clock_status, explain, time_left
 

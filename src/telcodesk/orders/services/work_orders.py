@@ -33,8 +33,6 @@ from telcodesk.core.models import Channel, HubRegistration, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
-from telcodesk.orders import schemas
-from telcodesk.orders.checklists import checklist_for
 from telcodesk.orders.errors import OpenRepairExists, OrdersError, OrdersErrorCode
 from telcodesk.orders.models import (
     CANCELLATION_CODE_PREFIX,
@@ -61,8 +59,10 @@ from telcodesk.orders.models import (
     WorkOrderEvent,
     WorkOrderKind,
 )
-from telcodesk.orders.selectors import may_assign
-from telcodesk.orders.state_machines import (
+from telcodesk.orders.schemas import trouble_tickets as schemas
+from telcodesk.orders.selectors.work_orders import may_assign
+from telcodesk.orders.workflow.checklists import checklist_for
+from telcodesk.orders.workflow.state_machines import (
     ORDER_FINAL,
     TICKET_OPEN,
     TICKET_PAUSED,

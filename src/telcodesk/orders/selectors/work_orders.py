@@ -15,7 +15,6 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
-from telcodesk.orders.checklists import Step, checklist_for
 from telcodesk.orders.errors import RecordNotFound
 from telcodesk.orders.models import (
     ChecklistStep,
@@ -27,7 +26,8 @@ from telcodesk.orders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from telcodesk.orders.state_machines import TICKET_OPEN
+from telcodesk.orders.workflow.checklists import Step, checklist_for
+from telcodesk.orders.workflow.state_machines import TICKET_OPEN
 from telcodesk.sla.selectors import clock_status, time_left
 
 # Roles that work in the field: their queue is their own work and their team's unassigned.

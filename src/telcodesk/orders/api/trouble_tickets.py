@@ -32,7 +32,6 @@ from telcodesk.customers.selectors import (
     package_by_code,
     subscription_for,
 )
-from telcodesk.orders import schemas, services
 from telcodesk.orders.models import (
     CustomerOrder,
     ItemKind,
@@ -43,7 +42,8 @@ from telcodesk.orders.models import (
     TicketStatus,
     WorkOrder,
 )
-from telcodesk.orders.selectors import (
+from telcodesk.orders.schemas import trouble_tickets as schemas
+from telcodesk.orders.selectors.work_orders import (
     cancellation_for,
     cancellations_visible_to,
     order_for,
@@ -51,6 +51,7 @@ from telcodesk.orders.selectors import (
     work_order_for,
     work_orders_visible_to,
 )
+from telcodesk.orders.services import work_orders as services
 
 TICKET_BASE_PATH = schemas.TICKET_BASE_PATH
 ORDER_BASE_PATH = schemas.ORDER_BASE_PATH

@@ -40,7 +40,6 @@ from telcodesk.core.selectors import org_unit_top, org_units_by_code_or_name
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
-from telcodesk.orders.history import FinishedRequest, ref
 from telcodesk.orders.models import (
     CODE_DIGITS,
     ORDER_CODE_PREFIX,
@@ -57,7 +56,8 @@ from telcodesk.orders.models import (
     WorkOrder,
     WorkOrderKind,
 )
-from telcodesk.orders.services import ITEM_ACTIONS, repair_confirm_window
+from telcodesk.orders.parsers.history import FinishedRequest, ref
+from telcodesk.orders.services.work_orders import ITEM_ACTIONS, repair_confirm_window
 from telcodesk.sla import services as sla_services
 
 DEFAULT_BATCH = 5000

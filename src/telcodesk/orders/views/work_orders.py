@@ -37,9 +37,7 @@ from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
 from telcodesk.customers.selectors import offering_by_code, package_by_code, subscription_for
-from telcodesk.orders import forms as order_forms
-from telcodesk.orders import selectors, services
-from telcodesk.orders.checklists import checklist_for
+from telcodesk.orders.forms import work_orders as order_forms
 from telcodesk.orders.models import (
     ConfirmationKind,
     ItemKind,
@@ -48,7 +46,10 @@ from telcodesk.orders.models import (
     TicketStatus,
     WorkOrder,
 )
-from telcodesk.orders.state_machines import (
+from telcodesk.orders.selectors import work_orders as selectors
+from telcodesk.orders.services import work_orders as services
+from telcodesk.orders.workflow.checklists import checklist_for
+from telcodesk.orders.workflow.state_machines import (
     TICKET_OPEN,
     TICKET_PAUSED,
     TICKET_REASON_REQUIRED,

@@ -1,0 +1,1 @@
+from telcodesk.orders.models.work_orders import *  # noqa: F403
