@@ -409,9 +409,9 @@ def pause_reason_choices() -> list[tuple[str, str]]:
     return list(PauseReason.choices)
 
 
-def pause_reason_values() -> frozenset[str]:
-    """The values ``do_pause_clock`` accepts as a reason."""
-    return frozenset(PauseReason.values)
+def pause_reason_values() -> tuple[str, ...]:
+    """The values ``do_pause_clock`` accepts as a reason, in the vocabulary's order."""
+    return tuple(PauseReason.values)
 
 
 def other_pause_reason() -> str:
