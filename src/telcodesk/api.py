@@ -11,7 +11,7 @@ from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api
 from telcodesk.notify import api as notify_api
-from telcodesk.orders.api import trouble_tickets as orders_api
+from telcodesk.orders import api as orders_api
 
 api = TmfNinjaAPI(
     title="telcodesk TMF Open API",
@@ -24,7 +24,6 @@ api = TmfNinjaAPI(
 
 api.add_router(customers_api.BASE_PATH, customers_api.router)
 api.add_router(notify_api.BASE_PATH, notify_api.router)
-api.add_router(orders_api.TICKET_BASE_PATH, orders_api.ticket_router)
-api.add_router(orders_api.ORDER_BASE_PATH, orders_api.order_router)
+api.add_router(orders_api.BASE_PATH, orders_api.router)
 api.add_router(contacts_api.BASE_PATH, contacts_api.router)
 api.add_router(complaints_api.BASE_PATH, complaints_api.router)

@@ -42,7 +42,7 @@ from telcodesk.core.tabular import (
 )
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
 from telcodesk.orders.models import ItemKind, OrderChannel, WorkOrderKind
-from telcodesk.sla.services import PauseReason
+from telcodesk.sla import selectors as sla_selectors
 
 # Work orders (field work); their SLA request kind.
 WORK_ORDER_KINDS: dict[str, str] = {
@@ -66,7 +66,7 @@ ORDER_KINDS: dict[str, str] = {
 KINDS = (*WORK_ORDER_KINDS, *ORDER_KINDS)
 SERVICES = ("fixed", "broadband", "mobile")
 CHANNELS = tuple(OrderChannel.values)
-PAUSE_REASONS = frozenset(PauseReason.values)
+PAUSE_REASONS = frozenset(sla_selectors.pause_reason_values())
 
 AREAS = ("urban", "rural")
 HISTORY_COLUMNS: tuple[Column, ...] = (

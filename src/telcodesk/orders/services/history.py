@@ -57,8 +57,9 @@ from telcodesk.orders.models import (
     WorkOrderKind,
 )
 from telcodesk.orders.parsers.history import FinishedRequest, ref
-from telcodesk.orders.services.work_orders import ITEM_ACTIONS, repair_confirm_window
+from telcodesk.orders.services._common import ITEM_ACTIONS, repair_confirm_window
 from telcodesk.sla import services as sla_services
+from telcodesk.sla.errors import SlaError
 
 DEFAULT_BATCH = 5000
 # The status reason of imported work orders and the state reason of imported orders.
@@ -310,7 +311,7 @@ class _Importer:
         try:
             clock_ids = sla_services.do_record_finished_clocks(clocks=clocks,
                                                                writer=self.clock_writer)
-        except sla_services.SlaError as exc:
+        except SlaError as exc:
             raise OrdersError(OrdersErrorCode.INVALID, exc.message) from exc
         self._write(records, clock_ids)
         summary = self.summary
