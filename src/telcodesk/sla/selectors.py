@@ -404,8 +404,11 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
     return found
 
 
-def pause_reason_choices() -> list[tuple[str, str]]:
-    """The reasons a clock may be paused for, ``(value, label)``, for other apps' forms."""
+def pause_reason_choices() -> list[tuple[str, Any]]:
+    """The reasons a clock may be paused for, ``(value, label)``, for other apps' forms.
+
+    The labels are lazy translations: the form shows them in the request's language.
+    """
     return list(PauseReason.choices)
 
 
