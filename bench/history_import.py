@@ -15,7 +15,7 @@ its rows under its own org units and removes them afterwards). Then:
    inside): fixed and broadband installs (working-day limits) and repairs,
    mobile repairs, business changes and reconnections, about 14 % with a pause
    (most excluded by the standard, some counted);
-3. times ``orders.history_services.do_import_finished_requests`` on them (the
+3. times ``orders.services.history.do_import_finished_requests`` on them (the
    whole call: lookups, SLA arithmetic, COPY/executemany, one audit entry per
    batch), in one transaction.
 

@@ -13,7 +13,7 @@ installs, 45 fault repairs, 60 business changes and 8 reconnections, see
   written at full volume: a sample (``history_share``) of the installs, repairs
   and package changes goes through ``orders.services`` with historical ``now``
   values, so timelines, checklists and notes exist on some records; the rest
-  is imported through ``orders.history_services`` (the bulk import of finished
+  is imported through ``orders.services.history`` (the bulk import of finished
   requests: the same clocks, without timelines). Durations follow the
   operator's published figures (a fixed install in about 2.5 working days, a
   repair in about 14 hours, a mobile change in minutes); a few targets fail

@@ -58,7 +58,7 @@ class TicketStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-# The statuses of a repair still being worked on (``state_machines.TICKET_OPEN``).
+# The statuses of a repair still being worked on (``workflow.state_machines.TICKET_OPEN``).
 OPEN_REPAIR_STATUSES = (TicketStatus.ACKNOWLEDGED, TicketStatus.IN_PROGRESS,
                         TicketStatus.PENDING, TicketStatus.HELD)
 

@@ -2,7 +2,7 @@
 and the legacy CSV format. Pure: nothing here reads or writes the database.
 
 ``FinishedRequest`` is one request that was accepted and finished in the past.
-``orders.history_services.do_import_finished_requests`` stores it as the services
+``orders.services.history.do_import_finished_requests`` stores it as the services
 would have (a work order or a customer order with its stopped SLA clock).
 
 The file format (a CSV export, read by ``core.tabular``: UTF-8 with or without
