@@ -15,7 +15,7 @@ its rows under its own org units and removes them afterwards). Then:
    inside): fixed and broadband installs (working-day limits) and repairs,
    mobile repairs, business changes and reconnections, about 14 % with a pause
    (most excluded by the standard, some counted);
-3. times ``orders.history_services.do_import_finished_requests`` on them (the
+3. times ``orders.services.history.do_import_finished_requests`` on them (the
    whole call: lookups, SLA arithmetic, COPY/executemany, one audit entry per
    batch), in one transaction.
 
@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
         do_create_brand,
         do_create_package,
     )
-    from telcodesk.orders.history import FinishedRequest, Pause
-    from telcodesk.orders.history_services import do_import_finished_requests
     from telcodesk.orders.models import CustomerOrder, OrderItem, WorkOrder
+    from telcodesk.orders.parsers.history import FinishedRequest, Pause
+    from telcodesk.orders.services.history import do_import_finished_requests
     from telcodesk.sla.models import SlaClock, SlaPause
 
     call_command("migrate", interactive=False, verbosity=0)

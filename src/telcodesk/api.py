@@ -24,7 +24,6 @@ api = TmfNinjaAPI(
 
 api.add_router(customers_api.BASE_PATH, customers_api.router)
 api.add_router(notify_api.BASE_PATH, notify_api.router)
-api.add_router(orders_api.TICKET_BASE_PATH, orders_api.ticket_router)
-api.add_router(orders_api.ORDER_BASE_PATH, orders_api.order_router)
+api.add_router(orders_api.BASE_PATH, orders_api.router)
 api.add_router(contacts_api.BASE_PATH, contacts_api.router)
 api.add_router(complaints_api.BASE_PATH, complaints_api.router)

@@ -240,7 +240,7 @@ def test_repeat_flag_by_number_when_there_is_no_customer(now, people):
 
 
 def test_links_to_line_order_work_order_and_bill(now, home, people):
-    from telcodesk.orders.services import do_report_fault
+    from telcodesk.orders.services.work_orders import do_report_fault
 
     work_order = do_report_fault(now=now, actor=people.clerk, channel="counter",
                                  subscription=home.broadband, description="断网")

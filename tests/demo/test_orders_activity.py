@@ -15,7 +15,7 @@ from telcodesk.core.models import User
 from telcodesk.demo.builder import build_demo
 from telcodesk.demo.orders_activity import half_year_before
 from telcodesk.orders.models import CustomerOrder, OrderItem, WorkOrder, WorkOrderEvent
-from telcodesk.orders.selectors import work_order_queue
+from telcodesk.orders.selectors.work_orders import work_order_queue
 from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import clock_status
 

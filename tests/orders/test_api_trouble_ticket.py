@@ -11,8 +11,8 @@ from django.test import Client
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
-from telcodesk.orders import services
 from telcodesk.orders.models import WorkOrder
+from telcodesk.orders.services import work_orders as services
 from tests.orders import orders_support
 from tests.orders.orders_support import make_household
 from tests.tmf_schema import assert_tmf_error, assert_valid

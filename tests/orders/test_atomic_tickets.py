@@ -18,9 +18,9 @@ from telcodesk.core.events import do_register_listener
 from telcodesk.core.models import AuditEntry, Channel, TmfEvent
 from telcodesk.core.services import do_issue_token
 from telcodesk.notify.models import OutboxMessage
-from telcodesk.orders import services
 from telcodesk.orders.errors import OpenRepairExists
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
+from telcodesk.orders.services import work_orders as services
 from telcodesk.sla.models import SlaClock
 from tests.orders import orders_support
 from tests.tmf_schema import assert_tmf_error

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from django.utils import translation
 
 from telcodesk.core.models import AuditEntry
-from telcodesk.orders import services
 from telcodesk.orders.errors import OrdersError
-from telcodesk.orders.history import FinishedRequest, Pause, read_finished_requests
-from telcodesk.orders.history_services import do_import_finished_requests
 from telcodesk.orders.models import CustomerOrder, HistoricalRequest, OrderItem, WorkOrder
+from telcodesk.orders.parsers.history import FinishedRequest, Pause, read_finished_requests
+from telcodesk.orders.services import product_orders, work_orders
+from telcodesk.orders.services.history import do_import_finished_requests
 from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import finished_clock_totals
 from tests.conftest import SHANGHAI
@@ -70,16 +70,16 @@ def test_install_across_national_day_with_an_excluded_pause(home, shop, staff):
     2025 (1–8 October off, Saturday 11 October worked), the customer absent for a
     day: the clock runs to 13 October."""
     accepted = at("2025-09-30", 10)
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=accepted, actor=staff.agent, channel="hotline", customer=home.customer,
-        items=[services.ItemSpec(kind="new_line", service="broadband", number="bbnew-1",
+        items=[product_orders.ItemSpec(kind="new_line", service="broadband", number="bbnew-1",
                                  package=shop.broadband_100, address="小店区长风街2号")])
     work_order = order.work_orders.get()
-    services.do_pause_work_order(now=at("2025-10-09", 9), work_order=work_order,
+    work_orders.do_pause_work_order(now=at("2025-10-09", 9), work_order=work_order,
                                  reason="customer_absent", actor=staff.tech)
-    services.do_resume_work_order(now=at("2025-10-10", 9), work_order=work_order,
+    work_orders.do_resume_work_order(now=at("2025-10-10", 9), work_order=work_order,
                                   actor=staff.tech)
-    services.do_change_work_order_status(now=at("2025-10-13", 9), work_order=work_order,
+    work_orders.do_change_work_order_status(now=at("2025-10-13", 9), work_order=work_order,
                                          status="resolved", actor=staff.tech,
                                          channel="console")
     work_order.refresh_from_db()
@@ -101,16 +101,16 @@ def test_repair_with_excluded_and_counted_pauses(home, staff):
     """Broadband repair, urban, 24 h: the customer's absence is excluded, waiting for
     parts is recorded but counts."""
     t0 = at("2025-10-20", 8)
-    fault = services.do_report_fault(now=t0, actor=staff.agent, channel="hotline",
+    fault = work_orders.do_report_fault(now=t0, actor=staff.agent, channel="hotline",
                                      subscription=home.broadband, description="宽带无法上网")
-    services.do_pause_work_order(now=t0 + 2 * H, work_order=fault, reason="customer_absent",
+    work_orders.do_pause_work_order(now=t0 + 2 * H, work_order=fault, reason="customer_absent",
                                  actor=staff.tech)
-    services.do_resume_work_order(now=t0 + 20 * H, work_order=fault, actor=staff.tech)
-    services.do_change_work_order_status(now=t0 + 22 * H, work_order=fault, status="held",
+    work_orders.do_resume_work_order(now=t0 + 20 * H, work_order=fault, actor=staff.tech)
+    work_orders.do_change_work_order_status(now=t0 + 22 * H, work_order=fault, status="held",
                                          reason="awaiting_parts", actor=staff.tech,
                                          channel="console")
-    services.do_resume_work_order(now=t0 + 25 * H, work_order=fault, actor=staff.tech)
-    services.do_change_work_order_status(now=t0 + 30 * H, work_order=fault,
+    work_orders.do_resume_work_order(now=t0 + 25 * H, work_order=fault, actor=staff.tech)
+    work_orders.do_change_work_order_status(now=t0 + 30 * H, work_order=fault,
                                          status="resolved", actor=staff.tech, channel="console")
     fault.refresh_from_db()
 
@@ -130,12 +130,12 @@ def test_repair_with_excluded_and_counted_pauses(home, staff):
 def test_a_late_mobile_repair_is_breached_alike(home, staff):
     """Mobile repair, 48 h, handset faults excluded: 50 h less one hour is late."""
     t0 = at("2025-10-21", 9)
-    fault = services.do_report_fault(now=t0, actor=staff.agent, channel="hotline",
+    fault = work_orders.do_report_fault(now=t0, actor=staff.agent, channel="hotline",
                                      subscription=home.mobile, description="无信号")
-    services.do_pause_work_order(now=t0 + H, work_order=fault, reason="handset_fault",
+    work_orders.do_pause_work_order(now=t0 + H, work_order=fault, reason="handset_fault",
                                  actor=staff.tech)
-    services.do_resume_work_order(now=t0 + 2 * H, work_order=fault, actor=staff.tech)
-    services.do_change_work_order_status(now=t0 + 50 * H, work_order=fault,
+    work_orders.do_resume_work_order(now=t0 + 2 * H, work_order=fault, actor=staff.tech)
+    work_orders.do_change_work_order_status(now=t0 + 50 * H, work_order=fault,
                                          status="resolved", actor=staff.tech, channel="console")
     run_import(FinishedRequest(
         kind="repair", service="mobile", subscription=home.mobile.number, accepted_at=t0,
@@ -149,12 +149,12 @@ def test_a_late_mobile_repair_is_breached_alike(home, staff):
 
 def test_a_mobile_package_change_order_matches_the_order_service(home, shop, staff):
     t0 = at("2025-10-22", 15, 3)
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=t0, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.mobile, auto_complete=False,
-        items=[services.ItemSpec(kind="package_change", subscription=home.mobile,
+        items=[product_orders.ItemSpec(kind="package_change", subscription=home.mobile,
                                  package=shop.mobile_99)])
-    order = services.do_complete_order(now=t0 + 7 * MIN, order=order, actor=staff.agent,
+    order = product_orders.do_complete_order(now=t0 + 7 * MIN, order=order, actor=staff.agent,
                                        channel="console")
     run_import(FinishedRequest(kind="package_change", service="mobile",
                                subscription=home.mobile.number, accepted_at=t0,
@@ -203,7 +203,7 @@ def test_codes_statuses_labels_and_one_audit_entry_per_batch(now, home, staff):
     assert (reconnection.sla_clock.service, reconnection.sla_clock.kind) == ("mobile",
                                                                              "reconnection")
     # The normal sequence goes on after the imported codes.
-    later = services.do_report_fault(now=now, actor=staff.agent, channel="hotline",
+    later = work_orders.do_report_fault(now=now, actor=staff.agent, channel="hotline",
                                      subscription=home.mobile, description="无信号")
     assert later.code > recent.code
     audits = AuditEntry.objects.filter(action="orders.import_history")

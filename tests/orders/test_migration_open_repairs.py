@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from telcodesk.core.models import AuditEntry
-from telcodesk.orders import services
 from telcodesk.orders.models import TicketStatus, WorkOrder
+from telcodesk.orders.services import work_orders as services
 from tests.orders import orders_support
 
 fast_password_hashing = orders_support.fast_password_hashing

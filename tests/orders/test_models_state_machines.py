@@ -8,7 +8,7 @@ import pytest
 
 from telcodesk.orders.errors import OrdersError
 from telcodesk.orders.models import OrderState, TicketStatus
-from telcodesk.orders.state_machines import (
+from telcodesk.orders.workflow.state_machines import (
     ORDER_REASON_REQUIRED,
     ORDER_TRANSITIONS,
     TICKET_REASON_REQUIRED,

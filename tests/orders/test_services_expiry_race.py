@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from telcodesk.core.services import do_create_org_unit
 from telcodesk.customers.models import (Account, Brand, Customer, Package, Subscription,
                                         ValueAddedOffering)
-from telcodesk.orders.services import ItemSpec, do_create_order
+from telcodesk.orders.services.product_orders import ItemSpec, do_create_order
 
 t = dt.datetime(2025, 9, 30, 10, tzinfo=ZoneInfo('Asia/Shanghai'))
 op = do_create_org_unit(code='op', name='op', kind='operator', parent=None)
@@ -42,7 +42,7 @@ for i in range({ORDERS}):
 """
 
 EXPIRE = ("import datetime as dt; from zoneinfo import ZoneInfo; "
-          "from telcodesk.orders.services import expire_unconfirmed; "
+          "from telcodesk.orders.services.product_orders import expire_unconfirmed; "
           "t = dt.datetime(2025, 10, 1, 11, tzinfo=ZoneInfo('Asia/Shanghai')); "
           "print(expire_unconfirmed(t).split()[0])")
 

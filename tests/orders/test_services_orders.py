@@ -10,7 +10,6 @@ from telcodesk.core.models import AuditEntry
 from telcodesk.core.scheduler import registered_jobs
 from telcodesk.customers.models import Subscription
 from telcodesk.notify.services import do_handle_reply
-from telcodesk.orders import services
 from telcodesk.orders.errors import OrdersError
 from telcodesk.orders.models import (
     CustomerOrder,
@@ -20,7 +19,8 @@ from telcodesk.orders.models import (
     VasSubscription,
     WorkOrder,
 )
-from telcodesk.orders.services import ItemSpec
+from telcodesk.orders.services import product_orders, work_orders
+from telcodesk.orders.services.product_orders import ItemSpec
 from tests.orders import orders_support
 from tests.orders.orders_support import outbox
 
@@ -34,7 +34,7 @@ staff = orders_support.staff
 
 
 def vas_order(now, home, shop, staff, channel="hotline"):
-    return services.do_create_order(
+    return product_orders.do_create_order(
         now=now, actor=staff.agent, channel=channel, customer=home.customer,
         subscription=home.mobile, items=[ItemSpec(kind="vas_subscribe", offering=shop.music)])
 
@@ -96,7 +96,7 @@ def test_confirmation_after_the_window_is_refused(now, home, shop, staff):
     order = vas_order(now, home, shop, staff)
 
     with pytest.raises(OrdersError) as excinfo:
-        services.do_confirm_order(now=now + 25 * H, order=order, channel="self_service")
+        product_orders.do_confirm_order(now=now + 25 * H, order=order, channel="self_service")
 
     assert excinfo.value.code == "confirmation_expired"
     order.refresh_from_db()
@@ -107,7 +107,7 @@ def test_confirmation_after_the_window_is_refused(now, home, shop, staff):
 def test_self_service_confirmation(now, home, shop, staff):
     order = vas_order(now, home, shop, staff, channel="self_service")
 
-    services.do_confirm_order(now=now + H, order=order, channel="self_service")
+    product_orders.do_confirm_order(now=now + H, order=order, channel="self_service")
 
     order.refresh_from_db()
     assert order.state == OrderState.COMPLETED
@@ -125,9 +125,9 @@ def test_reply_from_another_number_or_other_words_confirms_nothing(now, home, sh
 
 
 def test_vas_unsubscribe_ends_the_service_and_sends_the_reminder(now, home, shop, staff):
-    services.do_confirm_order(now=now, order=vas_order(now, home, shop, staff),
+    product_orders.do_confirm_order(now=now, order=vas_order(now, home, shop, staff),
                               channel="self_service")
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now + H, actor=None, channel="self_service", customer=home.customer,
         subscription=home.mobile, items=[ItemSpec(kind="vas_unsubscribe", offering=shop.music)])
 
@@ -140,7 +140,7 @@ def test_vas_unsubscribe_ends_the_service_and_sends_the_reminder(now, home, shop
 
 
 def test_counter_order_waits_for_the_signature(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.clerk, channel="counter", customer=home.customer,
         subscription=home.mobile,
         items=[ItemSpec(kind="package_change", package=shop.mobile_99)])
@@ -148,7 +148,7 @@ def test_counter_order_waits_for_the_signature(now, home, shop, staff):
     assert order.state == OrderState.PENDING
     assert Subscription.objects.get(pk=home.mobile.pk).package == shop.mobile_59
 
-    services.do_sign_order(now=now + dt.timedelta(minutes=5), order=order, actor=staff.clerk)
+    product_orders.do_sign_order(now=now + dt.timedelta(minutes=5), order=order, actor=staff.clerk)
 
     order.refresh_from_db()
     assert order.state == OrderState.COMPLETED
@@ -164,19 +164,19 @@ def test_counter_order_waits_for_the_signature(now, home, shop, staff):
 
 
 def test_signing_twice_is_refused(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.clerk, channel="counter", customer=home.customer,
         subscription=home.mobile,
         items=[ItemSpec(kind="package_change", package=shop.mobile_99)])
-    services.do_sign_order(now=now, order=order, actor=staff.clerk)
+    product_orders.do_sign_order(now=now, order=order, actor=staff.clerk)
 
     with pytest.raises(OrdersError) as excinfo:
-        services.do_sign_order(now=now, order=order, actor=staff.clerk)
+        product_orders.do_sign_order(now=now, order=order, actor=staff.clerk)
     assert excinfo.value.code == "not_awaiting_confirmation"
 
 
 def test_package_change_by_hotline_completes_at_once(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.mobile,
         items=[ItemSpec(kind="package_change", package=shop.mobile_99)])
@@ -191,13 +191,13 @@ def test_package_change_by_hotline_completes_at_once(now, home, shop, staff):
 
 
 def test_business_change_left_open_is_completed_later(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.mobile, items=[ItemSpec(kind="suspension", reason="出国")],
         auto_complete=False)
     assert order.state == OrderState.IN_PROGRESS
 
-    services.do_complete_order(now=now + 2 * H, order=order, actor=staff.agent,
+    product_orders.do_complete_order(now=now + 2 * H, order=order, actor=staff.agent,
                                channel="console")
 
     home.mobile.refresh_from_db()
@@ -206,7 +206,7 @@ def test_business_change_left_open_is_completed_later(now, home, shop, staff):
     order.refresh_from_db()
     assert order.sla_clock is not None and order.sla_clock.counted_duration == 2
 
-    reconnect = services.do_create_order(
+    reconnect = product_orders.do_create_order(
         now=now + 3 * H, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.mobile, items=[ItemSpec(kind="reconnection")])
     assert reconnect.state == OrderState.COMPLETED
@@ -227,7 +227,7 @@ def test_bad_items_are_refused_and_nothing_is_written(now, home, shop, staff):
     ]
     for spec in cases:
         with pytest.raises(OrdersError):
-            services.do_create_order(now=now, actor=staff.agent, channel="hotline",
+            product_orders.do_create_order(now=now, actor=staff.agent, channel="hotline",
                                      customer=home.customer, subscription=home.mobile,
                                      items=[spec])
     assert not CustomerOrder.objects.exists()
@@ -238,7 +238,7 @@ def test_bad_items_are_refused_and_nothing_is_written(now, home, shop, staff):
 
 
 def test_new_broadband_line_becomes_an_install_work_order(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         items=[ItemSpec(kind="new_line", service="broadband", number="bb-new-01",
                         package=shop.broadband_100, address="小店区长治路5号")])
@@ -255,10 +255,10 @@ def test_new_broadband_line_becomes_an_install_work_order(now, home, shop, staff
     assert clock.due_at.date() > dt.date(2025, 10, 8)
     assert order.expected_completion == clock.due_at
 
-    services.do_change_work_order_status(now=now + 26 * H, work_order=work_order,
+    work_orders.do_change_work_order_status(now=now + 26 * H, work_order=work_order,
                                          status="inProgress", actor=staff.tech,
                                          channel="console")
-    services.do_change_work_order_status(now=now + 27 * H, work_order=work_order,
+    work_orders.do_change_work_order_status(now=now + 27 * H, work_order=work_order,
                                          status="resolved", reason="装机完成",
                                          actor=staff.tech, channel="console")
 
@@ -271,15 +271,15 @@ def test_new_broadband_line_becomes_an_install_work_order(now, home, shop, staff
 
 
 def test_move_completes_with_the_new_address(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.broadband, items=[ItemSpec(kind="move", address="小店区新址8号")])
     work_order = order.work_orders.get()
     assert work_order.kind == "move" and work_order.address == "小店区新址8号"
     with pytest.raises(OrdersError):
-        services.do_complete_order(now=now, order=order, actor=staff.agent, channel="console")
+        product_orders.do_complete_order(now=now, order=order, actor=staff.agent, channel="console")
 
-    services.do_change_work_order_status(now=now + H, work_order=work_order,
+    work_orders.do_change_work_order_status(now=now + H, work_order=work_order,
                                          status="resolved", actor=staff.tech,
                                          channel="console")
 
@@ -292,17 +292,17 @@ def test_move_completes_with_the_new_address(now, home, shop, staff):
 
 
 def test_cancel_an_order_under_way(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.broadband, items=[ItemSpec(kind="move", address="小店区新址8号")])
     work_order = order.work_orders.get()
 
     with pytest.raises(OrdersError) as excinfo:
-        services.do_cancel_order(now=now, order=order, reason="", actor=staff.agent,
+        product_orders.do_cancel_order(now=now, order=order, reason="", actor=staff.agent,
                                  channel="console")
     assert excinfo.value.code == "reason_required"
 
-    cancellation = services.do_cancel_order(now=now + H, order=order, reason="客户不搬了",
+    cancellation = product_orders.do_cancel_order(now=now + H, order=order, reason="客户不搬了",
                                             actor=staff.agent, channel="console")
 
     assert cancellation.code.startswith("CPO")
@@ -316,35 +316,35 @@ def test_cancel_an_order_under_way(now, home, shop, staff):
     assert home.broadband.address == "小店区长风街1号"
 
     with pytest.raises(OrdersError) as excinfo:
-        services.do_cancel_order(now=now, order=order, reason="again", actor=staff.agent,
+        product_orders.do_cancel_order(now=now, order=order, reason="again", actor=staff.agent,
                                  channel="console")
     assert excinfo.value.code == "illegal_transition"
     assert OrderCancellation.objects.count() == 1
 
 
 def test_order_whose_field_work_is_done_cannot_be_cancelled(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.broadband, items=[ItemSpec(kind="move", address="小店区新址8号")],
         auto_complete=False)
     WorkOrder.objects.filter(order=order).update(status=TicketStatus.RESOLVED)
 
     with pytest.raises(OrdersError):
-        services.do_cancel_order(now=now, order=order, reason="too late", actor=staff.agent,
+        product_orders.do_cancel_order(now=now, order=order, reason="too late", actor=staff.agent,
                                  channel="console")
     order.refresh_from_db()
     assert order.state == OrderState.IN_PROGRESS
 
 
 def test_illegal_order_state_change_changes_nothing(now, home, shop, staff):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=staff.agent, channel="hotline", customer=home.customer,
         subscription=home.mobile,
         items=[ItemSpec(kind="package_change", package=shop.mobile_99)])
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(OrdersError) as excinfo:
-        services.do_change_order_state(now=now, order=order, state="held", reason="x",
+        product_orders.do_change_order_state(now=now, order=order, state="held", reason="x",
                                        actor=staff.agent, channel="console")
 
     assert excinfo.value.code == "illegal_transition"
@@ -357,7 +357,7 @@ def test_install_in_a_year_the_calendar_does_not_cover_is_refused(home, shop, st
 
     far = dt.datetime(2090, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with pytest.raises(DomainError) as excinfo:
-        services.do_create_order(
+        product_orders.do_create_order(
             now=far, actor=staff.agent, channel="hotline", customer=home.customer,
             items=[ItemSpec(kind="new_line", service="broadband", number="bb-2090",
                             package=shop.broadband_100, address="小店区长治路5号")])

@@ -9,9 +9,10 @@ import pytest
 from telcodesk.core.models import AuditEntry, TmfEvent
 from telcodesk.core.scheduler import registered_jobs
 from telcodesk.core.services import do_create_staff
-from telcodesk.orders import selectors, services
 from telcodesk.orders.errors import OrdersError, RecordNotFound
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
+from telcodesk.orders.selectors import work_orders as selectors
+from telcodesk.orders.services import work_orders as services
 from tests.orders import orders_support
 from tests.orders.orders_support import enable_vip_standard, make_household, outbox
 

@@ -9,8 +9,8 @@ from django.test import Client
 
 from telcodesk.core import clock
 from telcodesk.core.roles import Role
-from telcodesk.orders import services
 from telcodesk.orders.models import ChecklistStep, CustomerOrder, TicketStatus, WorkOrder
+from telcodesk.orders.services import product_orders, work_orders
 from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 
@@ -55,12 +55,12 @@ def login(user) -> Client:
 
 @pytest.fixture
 def team(org, people, now):
-    return services.do_create_team(now=now, code="xd-repair", name="小店维修班",
+    return work_orders.do_create_team(now=now, code="xd-repair", name="小店维修班",
                                    org_unit=org.xiaodian, members=[people.tech])
 
 
 def report(now, line, actor, description="宽带无法上网"):
-    return services.do_report_fault(now=now, actor=actor, channel="hotline", subscription=line,
+    return work_orders.do_report_fault(now=now, actor=actor, channel="hotline", subscription=line,
                                     description=description)
 
 
@@ -182,7 +182,7 @@ def test_pause_with_a_reason_then_resume(clock_at, people, home, now):
 def test_checklist_steps_in_order_then_resolve(clock_at, people, home, now):
     wo = report(now, home.broadband, people.agent)
     client = login(people.tech)
-    services.do_assign_work_order(now=now, work_order=wo, technician=people.tech, team=None,
+    work_orders.do_assign_work_order(now=now, work_order=wo, technician=people.tech, team=None,
                                   actor=people.manager)
     url = f"/console/work-orders/{wo.code}/checklist/"
     out_of_order = client.post(url, {"step": "speed_test_passed", "result": "pass"},
@@ -240,10 +240,10 @@ def test_an_order_form_with_an_unknown_package_is_refused(clock_at, people, home
 
 
 def test_an_order_is_cancelled_with_a_reason(clock_at, people, home, shop, now):
-    order = services.do_create_order(
+    order = product_orders.do_create_order(
         now=now, actor=people.clerk, channel="counter", customer=home.customer,
         subscription=home.mobile,
-        items=[services.ItemSpec(kind="package_change", package=shop.mobile_99)])
+        items=[product_orders.ItemSpec(kind="package_change", package=shop.mobile_99)])
     client = login(people.clerk)
     assert client.post(f"/console/orders/{order.code}/cancel/", {"reason": ""}).status_code == 400
     response = client.post(f"/console/orders/{order.code}/cancel/", {"reason": "用户改主意"})

@@ -29,8 +29,9 @@ from telcodesk.care.models import (
 from telcodesk.care.services import complaints as complaint_services
 from telcodesk.care.services import surveys
 from telcodesk.core.roles import Role
-from telcodesk.orders import services as orders
-from telcodesk.orders.services import ItemSpec
+from telcodesk.orders.services import product_orders as orders
+from telcodesk.orders.services import work_orders
+from telcodesk.orders.services.product_orders import ItemSpec
 from telcodesk.quality.models import (
     BillingErrorCount,
     NetworkCell,
@@ -64,17 +65,18 @@ def install(customer, package, *, service: str, number: str, accepted: str, acto
 
 
 def fault(subscription, *, reported: str, actor):
-    return orders.do_report_fault(now=at(reported), actor=actor, channel="hotline",
+    return work_orders.do_report_fault(now=at(reported), actor=actor, channel="hotline",
                                   subscription=subscription, description="故障")
 
 
 def pause(work_order, reason: str, start: str, end: str, actor) -> None:
-    orders.do_pause_work_order(now=at(start), work_order=work_order, reason=reason, actor=actor)
-    orders.do_resume_work_order(now=at(end), work_order=work_order, actor=actor)
+    work_orders.do_pause_work_order(now=at(start), work_order=work_order, reason=reason,
+                                    actor=actor)
+    work_orders.do_resume_work_order(now=at(end), work_order=work_order, actor=actor)
 
 
 def resolve(work_order, when: str, actor) -> None:
-    orders.do_change_work_order_status(now=at(when), work_order=work_order, status="resolved",
+    work_orders.do_change_work_order_status(now=at(when), work_order=work_order, status="resolved",
                                        actor=actor, channel="console")
 
 

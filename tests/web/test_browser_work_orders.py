@@ -12,8 +12,8 @@ import pytest
 
 from telcodesk.core import clock
 from telcodesk.core.roles import Role
-from telcodesk.orders import services
 from telcodesk.orders.models import ChecklistStep, TicketStatus, WorkOrder
+from telcodesk.orders.services import work_orders as services
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.selectors.standards import standard_in_force
 from telcodesk.quality.services.standards import do_create_standard

@@ -56,7 +56,8 @@ from telcodesk.customers.services import next_customer_code
 from telcodesk.demo import builder
 from telcodesk.notify.models import MessageTemplate, OutboxMessage
 from telcodesk.orders.models import CustomerOrder, OrderCancellation, WorkOrder
-from telcodesk.orders.services import do_add_note, do_report_fault, do_update_order
+from telcodesk.orders.services.product_orders import do_update_order
+from telcodesk.orders.services.work_orders import do_add_note, do_report_fault
 from telcodesk.quality.indicators.definitions import BY_CODE
 from telcodesk.sla.models import SlaClock
 from tests.factories import AccountFactory, CustomerFactory, SubscriptionFactory

@@ -40,7 +40,8 @@ from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
 from telcodesk.core.selectors import may_see_full_numbers
 from telcodesk.customers.selectors import customer_for, subscription_for
-from telcodesk.orders.selectors import order_for, work_order_for
+from telcodesk.orders.selectors.product_orders import order_for
+from telcodesk.orders.selectors.work_orders import work_order_for
 
 BASE_PATH = schemas.BASE_PATH
 COLLECTION = "complaint-collection"

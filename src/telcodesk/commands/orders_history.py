@@ -31,8 +31,8 @@ def import_history(file: Path, username: str, batch: int) -> None:
     setup_django()
     from telcodesk.core.clock import operator_zone
     from telcodesk.core.models import Channel, User
-    from telcodesk.orders.history import read_history_file
-    from telcodesk.orders.history_services import do_import_finished_requests
+    from telcodesk.orders.parsers.history import read_history_file
+    from telcodesk.orders.services.history import do_import_finished_requests
 
     started = time.perf_counter()
     with clear_errors():

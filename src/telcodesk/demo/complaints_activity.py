@@ -48,7 +48,7 @@ from telcodesk.customers.selectors import visible_customers
 from telcodesk.demo import data
 from telcodesk.notify.selectors import visible_messages
 from telcodesk.notify.services import do_cancel
-from telcodesk.orders.selectors import work_orders_of_subscription
+from telcodesk.orders.selectors.work_orders import work_orders_of_subscription
 
 Progress = Callable[[str, int, int], None]
 # A step of a complaint's life: when, and the service call (given ``now=`` then).

@@ -13,7 +13,7 @@ installs, 45 fault repairs, 60 business changes and 8 reconnections, see
   written at full volume: a sample (``history_share``) of the installs, repairs
   and package changes goes through ``orders.services`` with historical ``now``
   values, so timelines, checklists and notes exist on some records; the rest
-  is imported through ``orders.history_services`` (the bulk import of finished
+  is imported through ``orders.services.history`` (the bulk import of finished
   requests: the same clocks, without timelines). Durations follow the
   operator's published figures (a fixed install in about 2.5 working days, a
   repair in about 14 hours, a mobile change in minutes); a few targets fail
@@ -47,10 +47,11 @@ from telcodesk.customers.selectors import (
 from telcodesk.demo import data
 from telcodesk.notify.selectors import visible_messages
 from telcodesk.notify.services import do_cancel
-from telcodesk.orders import services as order_services
-from telcodesk.orders.checklists import checklist_for
-from telcodesk.orders.history import FinishedRequest, Pause
-from telcodesk.orders.history_services import do_import_finished_requests
+from telcodesk.orders.parsers.history import FinishedRequest, Pause
+from telcodesk.orders.services import product_orders as order_services
+from telcodesk.orders.services import work_orders as work_services
+from telcodesk.orders.services.history import do_import_finished_requests
+from telcodesk.orders.workflow.checklists import checklist_for
 
 Progress = Callable[[str, int, int], None]
 
@@ -188,7 +189,7 @@ class _Generator:
             member = self.staff.get(f"{'installer' if kind == 'install' else 'tech'}.{county}")
             county_unit = unit if unit.code == county else (unit.parent or unit)
             crew = "装维班" if kind == "install" else "维修班"
-            self.teams[key] = order_services.do_create_team(
+            self.teams[key] = work_services.do_create_team(
                 now=self.now, code=key, name=f"{county_unit.name}{crew}",
                 org_unit=county_unit, members=[member] if member else [], channel=Channel.SYSTEM)
         return self.teams[key]
@@ -262,7 +263,7 @@ class _Generator:
     def repair(self, plan: _Plan) -> None:
         line = plan.line
         agent = self.staff.get(f"agent.{plan.county.split('-')[0]}")
-        work_order = order_services.do_report_fault(
+        work_order = work_services.do_report_fault(
             now=plan.accepted, actor=agent, channel=self.rng.choice(
                 ("hotline", "hotline", "hotline", "self_service", "counter")),
             subscription=line, description=self.rng.choice(_FAULTS[line.service]))
@@ -283,11 +284,11 @@ class _Generator:
             duration += late_extra
         steps: list[tuple[dt.datetime, Callable[[dt.datetime], Any]]] = []
         at = start + dt.timedelta(minutes=rng.randint(5, 60))
-        steps.append((at, lambda t: order_services.do_assign_work_order(
+        steps.append((at, lambda t: work_services.do_assign_work_order(
             now=t, work_order=work_order, technician=technician, team=team, actor=None,
             channel=Channel.SYSTEM)))
         at += dt.timedelta(minutes=rng.randint(20, 120))
-        steps.append((at, lambda t: order_services.do_change_work_order_status(
+        steps.append((at, lambda t: work_services.do_change_work_order_status(
             now=t, work_order=work_order, status="inProgress", reason="", actor=technician,
             channel=Channel.CONSOLE)))
         roll = rng.random()
@@ -296,24 +297,24 @@ class _Generator:
             pause = dt.timedelta(hours=rng.randint(16, 26)) if reason == "customer_absent" \
                 else dt.timedelta(days=rng.randint(2, 4))
             at += dt.timedelta(minutes=rng.randint(30, 90))
-            steps.append((at, lambda t, r=reason: order_services.do_pause_work_order(  # type: ignore[misc]
+            steps.append((at, lambda t, r=reason: work_services.do_pause_work_order(  # type: ignore[misc]
                 now=t, work_order=work_order, reason=r,
                 note="预约上门未遇用户" if r == "customer_absent" else "用户要求改约",
                 actor=technician)))
             at += pause
             duration += pause
-            steps.append((at, lambda t: order_services.do_resume_work_order(
+            steps.append((at, lambda t: work_services.do_resume_work_order(
                 now=t, work_order=work_order, actor=technician)))
         if kind == "repair" and work_order.service == "broadband" and rng.random() < \
                 CHECKLIST_SHARE:
             for step in checklist_for(kind="repair", service="broadband"):
                 at += dt.timedelta(minutes=rng.randint(3, 12))
-                steps.append((at, lambda t, s=step.code: order_services.do_record_checklist_step(  # type: ignore[misc]
+                steps.append((at, lambda t, s=step.code: work_services.do_record_checklist_step(  # type: ignore[misc]
                     now=t, work_order=work_order, step=s, result="pass", note="",
                     actor=technician)))
         done_at = max(start + duration, at + dt.timedelta(minutes=10))
         if not stuck:
-            steps.append((done_at, lambda t: order_services.do_change_work_order_status(
+            steps.append((done_at, lambda t: work_services.do_change_work_order_status(
                 now=t, work_order=work_order, status="resolved", reason="", actor=technician,
                 channel=Channel.CONSOLE)))
         cutoff = plan.cutoff or self.cutoff

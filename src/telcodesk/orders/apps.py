@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,17 +9,16 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from telcodesk.core.events import register_event_subject
-        from telcodesk.core.scheduler import Job, register
         from telcodesk.notify.services import register_reply_handler
-        from telcodesk.orders import selectors, services
+        from telcodesk.orders.jobs import register_orders_jobs
         from telcodesk.orders.models import CustomerOrder, WorkOrder
+        from telcodesk.orders.selectors import product_orders as order_selectors
+        from telcodesk.orders.selectors import work_orders as work_order_selectors
+        from telcodesk.orders.services import product_orders as order_services
 
         # TMF events reach a listener only if its user could GET the record.
-        register_event_subject(CustomerOrder, selectors.orders_visible_to)
-        register_event_subject(WorkOrder, selectors.work_orders_visible_to)
+        register_event_subject(CustomerOrder, order_selectors.orders_visible_to)
+        register_event_subject(WorkOrder, work_order_selectors.work_orders_visible_to)
 
-        register(Job("orders.expire_unconfirmed", dt.timedelta(minutes=1),
-                     services.expire_unconfirmed))
-        register(Job("orders.close_resolved", dt.timedelta(minutes=15),
-                     services.close_unconfirmed_repairs))
-        register_reply_handler(services.handle_confirmation_reply)
+        register_orders_jobs()
+        register_reply_handler(order_services.handle_confirmation_reply)

@@ -402,3 +402,21 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
     if found is None:
         raise SlaError(SlaErrorCode.NOT_FOUND, f"no time-limit clock #{pk} in your branch")
     return found
+
+
+def pause_reason_choices() -> list[tuple[str, Any]]:
+    """The reasons a clock may be paused for, ``(value, label)``, for other apps' forms.
+
+    The labels are lazy translations: the form shows them in the request's language.
+    """
+    return list(PauseReason.choices)
+
+
+def pause_reason_values() -> tuple[str, ...]:
+    """The values ``do_pause_clock`` accepts as a reason, in the vocabulary's order."""
+    return tuple(PauseReason.values)
+
+
+def other_pause_reason() -> str:
+    """The reason recorded for a pause whose cause has no value of its own."""
+    return str(PauseReason.OTHER)

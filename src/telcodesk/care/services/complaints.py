@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -56,14 +56,14 @@ from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
-from telcodesk.orders import services as order_services
 from telcodesk.sla import services as sla_services
+
+if TYPE_CHECKING:
+    from telcodesk.orders.models import CustomerOrder, WorkOrder
 
 # Other apps' records, named through their services modules.
 Customer = customer_services.Customer
 Subscription = customer_services.Subscription
-CustomerOrder = order_services.CustomerOrder
-WorkOrder = order_services.WorkOrder
 SlaClock = sla_services.SlaClock
 ClockState = sla_services.ClockState
 

@@ -49,7 +49,8 @@ from telcodesk.core.models import Channel, User
 from telcodesk.core.selectors import may_see_full_numbers
 from telcodesk.core.services import do_audit
 from telcodesk.customers.selectors import customer_for, search_customers, subscription_for
-from telcodesk.orders import selectors as order_selectors
+from telcodesk.orders.selectors import product_orders as order_selectors
+from telcodesk.orders.selectors import work_orders as work_order_selectors
 from telcodesk.sla import time_left_text
 from telcodesk.sla.selectors import clock_status, explain, time_left
 
@@ -237,7 +238,7 @@ def _resolve_links(form: forms.IntakeForm, user: User, data: dict[str, Any]) -> 
                            _("No live line with this number in your branch."))
     for field, key, getter in (("order_code", "order", order_selectors.order_for),
                                ("work_order_code", "work_order",
-                                order_selectors.work_order_for)):
+                                work_order_selectors.work_order_for)):
         code = (data.get(field) or "").strip()
         if code:
             try:

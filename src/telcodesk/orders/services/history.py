@@ -40,7 +40,6 @@ from telcodesk.core.selectors import org_unit_top, org_units_by_code_or_name
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
-from telcodesk.orders.history import FinishedRequest, ref
 from telcodesk.orders.models import (
     CODE_DIGITS,
     ORDER_CODE_PREFIX,
@@ -57,8 +56,10 @@ from telcodesk.orders.models import (
     WorkOrder,
     WorkOrderKind,
 )
-from telcodesk.orders.services import ITEM_ACTIONS, repair_confirm_window
+from telcodesk.orders.parsers.history import FinishedRequest, ref
+from telcodesk.orders.services._common import ITEM_ACTIONS, repair_confirm_window
 from telcodesk.sla import services as sla_services
+from telcodesk.sla.errors import SlaError
 
 DEFAULT_BATCH = 5000
 # The status reason of imported work orders and the state reason of imported orders.
@@ -310,7 +311,7 @@ class _Importer:
         try:
             clock_ids = sla_services.do_record_finished_clocks(clocks=clocks,
                                                                writer=self.clock_writer)
-        except sla_services.SlaError as exc:
+        except SlaError as exc:
             raise OrdersError(OrdersErrorCode.INVALID, exc.message) from exc
         self._write(records, clock_ids)
         summary = self.summary

@@ -1,6 +1,6 @@
-"""Reads of the orders app: scoped lists, the work order queue, the timeline.
+"""Reads of work orders: scoped lists, the work order queue, the timeline, the checklist.
 
-Every function returning orders or work orders is scoped with
+Every function returning work orders is scoped with
 ``core.selectors.scope_q(user)`` on the record's branch: another branch's
 record is "not found" (404), never "forbidden".
 """
@@ -13,83 +13,16 @@ from dataclasses import dataclass
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from telcodesk.core.models import OrgUnit, User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
-from telcodesk.orders.checklists import Step, checklist_for
+from telcodesk.orders import permissions
 from telcodesk.orders.errors import RecordNotFound
-from telcodesk.orders.models import (
-    ChecklistStep,
-    CustomerOrder,
-    OrderCancellation,
-    OrderItem,
-    Team,
-    TicketStatus,
-    WorkOrder,
-    WorkOrderEvent,
-)
-from telcodesk.orders.state_machines import TICKET_OPEN
+from telcodesk.orders.models import ChecklistStep, Team, TicketStatus, WorkOrder, WorkOrderEvent
+from telcodesk.orders.workflow.checklists import Step, checklist_for
+from telcodesk.orders.workflow.state_machines import TICKET_OPEN
 from telcodesk.sla.selectors import clock_status, time_left
 
-# Roles that work in the field: their queue is their own work and their team's unassigned.
-FIELD_ROLES = frozenset({Role.REPAIR_TECHNICIAN, Role.INSTALLER})
-# Roles that see every work order of their branch subtree.
-BRANCH_QUEUE_ROLES = frozenset({Role.BRANCH_MANAGER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
-                                Role.VIP_CLERK, Role.QUALITY_MANAGER, Role.ADMINISTRATOR,
-                                Role.COMPLAINT_HANDLER})
-# Roles that give work orders to teams and technicians.
-ASSIGN_ROLES = frozenset({Role.BRANCH_MANAGER, Role.ADMINISTRATOR})
 # ``status`` filter values of the queue besides the TMF621 statuses.
 QUEUE_STATUS_FILTERS = ("open", "warning", "breached", "paused")
-
-
-def is_field_worker(user: User) -> bool:
-    return (not user.is_superuser and user.has_role(*FIELD_ROLES)
-            and not user.has_role(*BRANCH_QUEUE_ROLES))
-
-
-def may_assign(user: User) -> bool:
-    """Whether ``user`` may give work orders to teams and technicians."""
-    return user.is_superuser or user.has_role(*ASSIGN_ROLES)
-
-
-# --- customer orders ------------------------------------------------------------------------
-
-
-def orders_visible_to(user: User) -> QuerySet[CustomerOrder]:
-    """Orders of the user's branch subtree, newest first."""
-    return (CustomerOrder.objects.filter(scope_q(user))
-            .select_related("customer", "subscription", "org_unit", "sla_clock")
-            .prefetch_related(Prefetch("items", queryset=OrderItem.objects.select_related(
-                "package", "offering", "new_owner").order_by("position")))
-            .order_by("-created_at", "-id"))
-
-
-def order_for(user: User, code: str) -> CustomerOrder:
-    order = orders_visible_to(user).filter(code=code).first()
-    if order is None:
-        raise RecordNotFound("order", code)
-    return order
-
-
-def cancellations_visible_to(user: User) -> QuerySet[OrderCancellation]:
-    return (OrderCancellation.objects.filter(scope_q(user, field="order__org_unit"))
-            .select_related("order").order_by("-requested_at", "-id"))
-
-
-def cancellation_for(user: User, code: str) -> OrderCancellation:
-    cancellation = cancellations_visible_to(user).filter(code=code).first()
-    if cancellation is None:
-        raise RecordNotFound("order cancellation", code)
-    return cancellation
-
-
-def order_by_code(code: str) -> CustomerOrder | None:
-    """Unscoped lookup for the subscriber's own pages and SMS replies (never staff pages)."""
-    return CustomerOrder.objects.select_related("customer", "subscription").filter(
-        code=code).first()
-
-
-# --- work orders ----------------------------------------------------------------------------
 
 
 def work_orders_visible_to(user: User) -> QuerySet[WorkOrder]:
@@ -130,7 +63,7 @@ def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
     ``now``) or ``paused``.
     """
     work_orders = work_orders_visible_to(user)
-    if is_field_worker(user):
+    if permissions.is_field_worker(user):
         work_orders = work_orders.filter(
             Q(technician=user) | Q(technician__isnull=True, team__members=user)).distinct()
     if team is not None:
@@ -216,7 +149,7 @@ def technicians_for(work_order: WorkOrder) -> QuerySet[User]:
     """Active technicians and installers who may take the work order (its branch line)."""
     unit = work_order.org_unit
     ancestors = [p for p in _ancestor_paths(unit.path)]
-    return (User.objects.filter(is_active=True, groups__name__in=list(FIELD_ROLES))
+    return (User.objects.filter(is_active=True, groups__name__in=list(permissions.FIELD_ROLES))
             .filter(Q(org_unit__path__startswith=unit.path) | Q(org_unit__path__in=ancestors))
             .distinct().order_by("username"))
 

@@ -2,7 +2,7 @@
 and the legacy CSV format. Pure: nothing here reads or writes the database.
 
 ``FinishedRequest`` is one request that was accepted and finished in the past.
-``orders.history_services.do_import_finished_requests`` stores it as the services
+``orders.services.history.do_import_finished_requests`` stores it as the services
 would have (a work order or a customer order with its stopped SLA clock).
 
 The file format (a CSV export, read by ``core.tabular``: UTF-8 with or without
@@ -42,7 +42,7 @@ from telcodesk.core.tabular import (
 )
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
 from telcodesk.orders.models import ItemKind, OrderChannel, WorkOrderKind
-from telcodesk.sla.services import PauseReason
+from telcodesk.sla import selectors as sla_selectors
 
 # Work orders (field work); their SLA request kind.
 WORK_ORDER_KINDS: dict[str, str] = {
@@ -66,7 +66,7 @@ ORDER_KINDS: dict[str, str] = {
 KINDS = (*WORK_ORDER_KINDS, *ORDER_KINDS)
 SERVICES = ("fixed", "broadband", "mobile")
 CHANNELS = tuple(OrderChannel.values)
-PAUSE_REASONS = frozenset(PauseReason.values)
+PAUSE_REASONS = frozenset(sla_selectors.pause_reason_values())
 
 AREAS = ("urban", "rural")
 HISTORY_COLUMNS: tuple[Column, ...] = (

@@ -1,4 +1,4 @@
-"""Console pages of the orders app: work-order queues and details, customer orders.
+"""Console pages of work orders: queues, details and their actions, new faults.
 
 Thin views: reads go through ``orders.selectors`` (scoped to the viewer's
 branch subtree: another branch's record is a 404) and ``sla.selectors`` (time
@@ -12,16 +12,13 @@ back as form errors or an error message, changing nothing.
 - ``work_order``: detail with the SLA story, checklist, timeline, and the
   actions (assign, status with reason, pause/resume, note, attachment).
 - ``fault_new``: a hotline agent or clerk registers a fault for a line.
-- ``orders``, ``order``, ``order_new``: customer orders, the state of their
-  confirmation (the subscriber confirms by SMS or in the self-service hall, never
-  a clerk for them), the counter signature, cancellation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,47 +33,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
-from telcodesk.customers.selectors import offering_by_code, package_by_code, subscription_for
-from telcodesk.orders import forms as order_forms
-from telcodesk.orders import selectors, services
-from telcodesk.orders.checklists import checklist_for
+from telcodesk.customers.selectors import subscription_for
+from telcodesk.orders import permissions
+from telcodesk.orders.forms import work_orders as order_forms
 from telcodesk.orders.models import (
-    ConfirmationKind,
-    ItemKind,
-    OrderState,
     StepResult,
     TicketStatus,
     WorkOrder,
 )
-from telcodesk.orders.state_machines import (
+from telcodesk.orders.selectors import work_orders as selectors
+from telcodesk.orders.services import work_orders as services
+from telcodesk.orders.views._common import _is_fragment_request, _viewer, describe_time_left
+from telcodesk.orders.workflow.checklists import checklist_for
+from telcodesk.orders.workflow.state_machines import (
     TICKET_OPEN,
     TICKET_PAUSED,
     TICKET_REASON_REQUIRED,
     TICKET_TRANSITIONS,
 )
-from telcodesk.sla import time_left_text
 from telcodesk.sla.selectors import clock_status, explain, time_left
 
 QUEUE_PER_PAGE = 50
-ORDERS_PER_PAGE = 50
-
-
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _is_fragment_request(request: HttpRequest) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
-
-# --- time left -------------------------------------------------------------------------------
-
-
-def describe_time_left(left: dt.timedelta | None, status: str) -> str:
-    return time_left_text.describe_time_left(
-        left, status,
-        stopped_early=_("finished %(d)s early"), stopped_late=_("finished %(d)s late"))
 
 
 @dataclass(frozen=True)
@@ -129,7 +106,7 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "counts": counts,
                "total": page.paginator.count, "query": query.urlencode(), "now": now,
-               "can_dispatch": selectors.may_assign(user)}
+               "can_dispatch": permissions.may_assign(user)}
     template = ("orders/_queue.html" if _is_fragment_request(request)
                 else "orders/work_order_queue.html")
     response = render(request, template, context)
@@ -191,7 +168,7 @@ def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
         "attachments": list(work_order.attachments.all()),
         "is_open": is_open,
         "is_paused": work_order.status in TICKET_PAUSED,
-        "can_dispatch": selectors.may_assign(user) and is_open,
+        "can_dispatch": permissions.may_assign(user) and is_open,
         "reason_required": sorted(TICKET_REASON_REQUIRED),
         "assign_form": forms.get("assign") or order_forms.AssignForm(
             user=user, initial={"team": work_order.team_id,
@@ -234,7 +211,7 @@ def _act(request: HttpRequest, code: str, form_name: str, form: Any,
 def work_order_assign(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     selectors.work_order_for(user, code)  # 404 first, then 403
-    if not selectors.may_assign(user):
+    if not permissions.may_assign(user):
         raise PermissionDenied(_("Only branch managers and administrators assign work orders."))
     form = order_forms.AssignForm(request.POST, user=user)
     return _act(request, code, "assign", form, lambda wo, data: services.do_assign_work_order(
@@ -358,125 +335,4 @@ def fault_new(request: HttpRequest) -> HttpResponse:
                                  % {"code": work_order.code})
                 return redirect("console:work_order", code=work_order.code)
     return render(request, "orders/fault_form.html", {"form": form},
-                  status=400 if form.errors else 200)
-
-
-# --- customer orders -----------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
-    user = _viewer(request)
-    form = order_forms.OrderFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    orders = selectors.orders_visible_to(user).select_related("customer", "subscription")
-    if filters.get("state"):
-        orders = orders.filter(state=filters["state"])
-    if filters.get("q"):
-        orders = orders.filter(code__icontains=filters["q"].strip())
-    page = Paginator(orders.order_by("-created_at", "-id"), ORDERS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "orders/order_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
-
-
-def _order_context(request: HttpRequest, order: Any, **forms: Any) -> dict[str, Any]:
-    now = clock.now()
-    awaiting = order.state == OrderState.PENDING and (
-        (order.confirmation_kind == ConfirmationKind.SUBSCRIBER_SMS and order.confirmed_at is None)
-        or (order.confirmation_kind == ConfirmationKind.COUNTER_SIGNATURE
-            and order.signed_at is None))
-    left = (order.confirmation_deadline - now) if order.confirmation_deadline else None
-    return {
-        "order": order,
-        "items": list(order.items.all()),
-        "work_orders": list(order.work_orders.all()),
-        "awaiting": awaiting,
-        "can_sign": awaiting and order.confirmation_kind == ConfirmationKind.COUNTER_SIGNATURE,
-        "deadline_left": describe_time_left(left, "ok") if left is not None else "",
-        "deadline_passed": left is not None and left < dt.timedelta(0),
-        "can_cancel": order.state not in (OrderState.COMPLETED, OrderState.CANCELLED,
-                                          OrderState.FAILED, OrderState.REJECTED,
-                                          OrderState.PARTIAL),
-        "cancel_form": forms.get("cancel") or order_forms.CancelOrderForm(),
-    }
-
-
-@login_required
-@require_GET
-def order_page(request: HttpRequest, code: str) -> HttpResponse:
-    order = selectors.order_for(_viewer(request), code)
-    return render(request, "orders/order_detail.html", _order_context(request, order))
-
-
-@login_required
-@require_POST
-def order_sign(request: HttpRequest, code: str) -> HttpResponse:
-    user = _viewer(request)
-    order = selectors.order_for(user, code)
-    try:
-        services.do_sign_order(now=clock.now(), order=order, actor=user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Signature recorded."))
-    return redirect("console:order", code=order.code)
-
-
-@login_required
-@require_POST
-def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
-    user = _viewer(request)
-    order = selectors.order_for(user, code)
-    form = order_forms.CancelOrderForm(request.POST)
-    if form.is_valid():
-        try:
-            services.do_cancel_order(now=clock.now(), order=order,
-                                     reason=form.cleaned_data["reason"], actor=user,
-                                     channel=Channel.CONSOLE)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Order cancelled."))
-            return redirect("console:order", code=order.code)
-    return render(request, "orders/order_detail.html",
-                  _order_context(request, order, cancel=form), status=400)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_new(request: HttpRequest) -> HttpResponse:
-    user = _viewer(request)
-    form = order_forms.OrderForm(request.POST or None,
-                                 initial={"number": request.GET.get("number", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        subscription = subscription_for(user, data["number"])
-        item: dict[str, Any] = {"kind": data["kind"], "subscription": subscription,
-                                "reason": data.get("reason", "")}
-        if subscription is None:
-            form.add_error("number", _("No live line with this number in your branch."))
-        if data["kind"] == ItemKind.PACKAGE_CHANGE:
-            item["package"] = package_by_code(data["package"].strip())
-            if item["package"] is None:
-                form.add_error("package", _("No package with this code."))
-        if data["kind"] in (ItemKind.VAS_SUBSCRIBE, ItemKind.VAS_UNSUBSCRIBE):
-            item["offering"] = offering_by_code(data["offering"].strip())
-            if item["offering"] is None:
-                form.add_error("offering", _("No value-added service with this code."))
-        if not form.errors and subscription is not None:
-            try:
-                order = services.do_create_order(
-                    now=clock.now(), actor=user, channel=data["channel"],
-                    customer=subscription.customer, subscription=subscription,
-                    items=[services.ItemSpec(**item)])
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Order %(code)s created.") % {"code": order.code})
-                return redirect("console:order", code=order.code)
-    return render(request, "orders/order_form.html", {"form": form},
                   status=400 if form.errors else 200)

@@ -1,4 +1,4 @@
-"""Forms of the orders console pages: queue filters, work-order actions, new requests.
+"""Forms of the work-order console pages: queue filters, work-order actions, new faults.
 
 Forms validate input only; the rules (state machine, reasons required,
 checklist order, scoping) are enforced again by ``orders.services`` and shown
@@ -13,22 +13,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from telcodesk.core.models import OrgUnit, User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q, visible_org_units
+from telcodesk.orders import permissions
+from telcodesk.orders.forms._common import ANY
 from telcodesk.orders.models import (
-    ItemKind,
     OrderChannel,
-    OrderState,
     Severity,
     StepResult,
     Team,
     TicketStatus,
     WorkOrderKind,
 )
-from telcodesk.sla.models import PauseReason
-
-FIELD_ROLES = (Role.REPAIR_TECHNICIAN, Role.INSTALLER)
-ANY = [("", _("Any"))]
+from telcodesk.sla import selectors as sla_selectors
 
 
 def visible_teams(user: User) -> Any:
@@ -36,7 +32,8 @@ def visible_teams(user: User) -> Any:
 
 
 def assignable_technicians(user: User) -> Any:
-    return (User.objects.filter(scope_q(user), is_active=True, groups__name__in=FIELD_ROLES)
+    return (User.objects.filter(scope_q(user), is_active=True,
+                                groups__name__in=sorted(permissions.FIELD_ROLES))
             .distinct().order_by("username"))
 
 
@@ -103,7 +100,8 @@ class StatusForm(forms.Form):
 
 class PauseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Pause reason"),
-                               choices=[("", _("Choose a reason")), *PauseReason.choices])
+                               choices=[("", _("Choose a reason")),
+                                        *sla_selectors.pause_reason_choices()])
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
@@ -155,42 +153,3 @@ class FaultForm(forms.Form):
         return data
 
 
-# The business changes a clerk orders from the console (others go through the API).
-CONSOLE_ORDER_KINDS = [
-    ItemKind.PACKAGE_CHANGE, ItemKind.VAS_SUBSCRIBE, ItemKind.VAS_UNSUBSCRIBE,
-    ItemKind.SUSPENSION, ItemKind.RECONNECTION,
-]
-
-
-class OrderForm(forms.Form):
-    number = forms.CharField(label=_("Line or phone number"), max_length=40)
-    kind = forms.ChoiceField(label=_("Request"),
-                             choices=[(k.value, k.label) for k in CONSOLE_ORDER_KINDS])
-    package = forms.CharField(label=_("New package code"), required=False, max_length=40,
-                              help_text=_("For a package change."))
-    offering = forms.CharField(label=_("Value-added service code"), required=False,
-                               max_length=40,
-                               help_text=_("For a value-added service order or cancellation."))
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
-    channel = forms.ChoiceField(label=_("Channel"), choices=OrderChannel.choices,
-                                initial=OrderChannel.COUNTER)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        kind = data.get("kind")
-        if kind == ItemKind.PACKAGE_CHANGE and not data.get("package"):
-            self.add_error("package", _("Give the new package."))
-        if kind in (ItemKind.VAS_SUBSCRIBE, ItemKind.VAS_UNSUBSCRIBE) and not data.get(
-                "offering"):
-            self.add_error("offering", _("Give the value-added service."))
-        return data
-
-
-class OrderFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=ANY + list(OrderState.choices))
-    q = forms.CharField(label=_("Order number"), required=False, max_length=20)
-
-
-class CancelOrderForm(forms.Form):
-    reason = forms.CharField(label=_("Cancellation reason"), max_length=300)

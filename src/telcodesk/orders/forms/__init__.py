@@ -1,0 +1,1 @@
+"""Forms of the orders console pages, one module per capability."""

@@ -1,0 +1,1 @@
+"""Console pages of the orders app, one module per capability (``urls.py`` joins them)."""

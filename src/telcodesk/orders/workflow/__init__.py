@@ -1,0 +1,4 @@
+"""Pure rules of orders and work orders: state machines and guided checklists.
+
+Nothing here reads or writes the database.
+"""
