@@ -5,8 +5,8 @@ authenticates with a bearer token or the console session (``core.api_auth``).
 Add a specification's router with ``api.add_router(<app>.api.BASE_PATH, router)``.
 """
 
-from telcodesk.care import api_complaints as complaints_api
-from telcodesk.care import api_contacts as contacts_api
+from telcodesk.care.api import complaints as complaints_api
+from telcodesk.care.api import contacts as contacts_api
 from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api

@@ -21,7 +21,7 @@ def _add_node(IvrNode: Any, groups: dict[str, Any], parent: Any, entry: dict[str
 
 
 def add_defaults(apps: Any, schema_editor: Any) -> None:
-    from telcodesk.care import ivr_defaults
+    from telcodesk.care.routing import defaults as ivr_defaults
 
     SkillGroup = apps.get_model("care", "SkillGroup")
     HotlineQueue = apps.get_model("care", "HotlineQueue")
@@ -42,7 +42,7 @@ def add_defaults(apps: Any, schema_editor: Any) -> None:
 
 
 def remove_defaults(apps: Any, schema_editor: Any) -> None:
-    from telcodesk.care import ivr_defaults
+    from telcodesk.care.routing import defaults as ivr_defaults
 
     SkillGroup = apps.get_model("care", "SkillGroup")
     HotlineQueue = apps.get_model("care", "HotlineQueue")

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from telcodesk.care.ivr_outline import (
+from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
+from telcodesk.care.routing.outline import (
     GroupInfo,
     OutlineCheck,
     OutlineNode,
@@ -19,7 +20,6 @@ from telcodesk.care.ivr_outline import (
     format_outline,
     key_sort_index,
 )
-from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
 from telcodesk.core.models import User
 from telcodesk.core.roles import Role
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from telcodesk.care.complaint_history import MAX_REPORTED_ERRORS, FinishedComplaint, ref
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     COMPLAINT_CODE_PREFIX,
@@ -41,6 +40,7 @@ from telcodesk.care.models import (
     SurveyAnswer,
     SurveyAnswerStatus,
 )
+from telcodesk.care.parsers.complaint_history import MAX_REPORTED_ERRORS, FinishedComplaint, ref
 from telcodesk.care.services.complaints import (
     CLOCK_SUBJECTS,
     CODE_DIGITS,

@@ -46,7 +46,7 @@ from telcodesk.care.models import (
     ComplaintState,
     HotlineCall,
 )
-from telcodesk.care.schemas_complaints import STATUS_OF_STATE
+from telcodesk.care.schemas.complaints import STATUS_OF_STATE
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.core import phone
 from telcodesk.core.clock import local
@@ -149,7 +149,7 @@ def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
     """A TMF621 event on the ``troubleTicket`` hub (skipped when nobody listens)."""
     if not HubRegistration.objects.filter(api=TICKET_API).exists():
         return
-    from telcodesk.care import schemas_complaints
+    from telcodesk.care.schemas import complaints as schemas_complaints
 
     fresh = Complaint.objects.select_related(
         "customer", "subscription", "order", "work_order", "owner", "handler", "reply_clock",
@@ -761,7 +761,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(surveys, name)
     if name == "parse_survey_answer":
-        from telcodesk.care.survey_parsing import parse_survey_answer
+        from telcodesk.care.parsers.surveys import parse_survey_answer
 
         return parse_survey_answer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,9 +36,9 @@ from telcodesk.care.models import (
     SurveyAnswer,
     SurveyAnswerStatus,
 )
+from telcodesk.care.parsers.surveys import parse_survey_answer
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import complaints as complaint_services
-from telcodesk.care.survey_parsing import parse_survey_answer
 from telcodesk.core import phone
 from telcodesk.core.models import Channel, User
 from telcodesk.notify.services import do_notify

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from telcodesk.care.forms_complaints import SURVEY_CHANNEL_LABELS
+from telcodesk.care.forms.complaints import SURVEY_CHANNEL_LABELS
 from telcodesk.care.selectors import complaints as selectors
 
 register = template.Library()

@@ -35,10 +35,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from telcodesk.care import dossier
-from telcodesk.care import forms_complaints as forms
 from telcodesk.care.errors import CareError
+from telcodesk.care.forms import complaints as forms
 from telcodesk.care.models import Complaint, ComplaintState, SurveyAnswerStatus
+from telcodesk.care.renderers import dossier
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.selectors import contacts
 from telcodesk.care.services import complaints as services

@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
-from telcodesk.care import schemas_contacts as schemas
 from telcodesk.care.models import CallOutcome, HotlineCall, InteractionStatus
+from telcodesk.care.schemas import contacts as schemas
 from telcodesk.care.selectors.contacts import (
     OPENED_COMPLAINTS,
     caller_q,

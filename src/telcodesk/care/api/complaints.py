@@ -26,9 +26,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
-from telcodesk.care import schemas_complaints as schemas
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import Complaint, ComplaintCategory, ComplaintChannel
+from telcodesk.care.schemas import complaints as schemas
 from telcodesk.care.selectors.complaints import (
     complaint_for,
     complaints_visible_to,

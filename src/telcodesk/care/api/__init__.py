@@ -1,0 +1,1 @@
+"""TMF Open API routers of the care domain, one module per specification."""
