@@ -13,7 +13,7 @@
 - ``DELETE``: 405 (a complaint is never deleted).
 
 Events go to the ``troubleTicket`` hub's listeners (``ticketType`` ``complaint``).
-The document mapping is in ``schemas_complaints``.
+The document mapping is in ``care.schemas.complaints``.
 """
 
 from __future__ import annotations

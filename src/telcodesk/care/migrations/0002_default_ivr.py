@@ -1,6 +1,6 @@
 """The default skill groups, queue names and IVR menu of the 10000 hotline.
 
-The data lives in ``telcodesk.care.ivr_defaults`` (reviewed in one place); this
+The data lives in ``telcodesk.care.routing.defaults`` (reviewed in one place); this
 migration writes it through the historical models. Rows that already exist are
 left alone, so an operator's own routing is never overwritten.
 """

@@ -7,7 +7,7 @@ open for ``TELCODESK_SURVEY_REPLY_DAYS`` after it was sent.
 
 Nothing a subscriber answers is lost: every answer becomes a ``SurveyAnswer``.
 
-- **accepted**: read by ``care.survey_parsing`` while the survey is open; the
+- **accepted**: read by ``care.parsers.surveys`` while the survey is open; the
   complaint's ``satisfaction`` is set. A *dissatisfied* answer reopens the
   complaint to the owner's manager (``reopen_to_manager``).
 - **not understood**: the text could not be read; stored, and an SMS answer
