@@ -1,1 +1,2 @@
-"""Console and subscriber forms of the care domain, one module per view module."""
+"""Forms of the care domain, one module per view module (``complaints``, ``hotline``,
+``ivr``, ``surveys``). Forms check input only; the rules are the services'."""

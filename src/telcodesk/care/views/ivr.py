@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from telcodesk.care.errors import CareError
-from telcodesk.care.forms.hotline import IvrOutlineForm, QueueMapForm, SkillGroupForm
+from telcodesk.care.forms.ivr import IvrOutlineForm, QueueMapForm, SkillGroupForm
 from telcodesk.care.models import SkillGroup
 from telcodesk.care.selectors.ivr import (
     check_ivr_outline,

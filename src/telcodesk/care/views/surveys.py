@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from telcodesk.care.errors import CareError
-from telcodesk.care.forms import complaints as forms
+from telcodesk.care.forms import surveys as forms
 from telcodesk.care.models import Complaint, Satisfaction, SurveyAnswerStatus
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import surveys
