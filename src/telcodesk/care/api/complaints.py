@@ -28,11 +28,11 @@ from ninja import Router
 
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import Complaint, ComplaintCategory, ComplaintChannel
+from telcodesk.care.permissions import may_receive
 from telcodesk.care.schemas import complaints as schemas
 from telcodesk.care.selectors.complaints import (
     complaint_for,
     complaints_visible_to,
-    may_receive,
 )
 from telcodesk.care.services import complaints as services
 from telcodesk.core import clock, tmf

@@ -35,6 +35,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     COMPLAINT_CODE_PREFIX,
@@ -161,7 +162,7 @@ def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
 
 
 def _actor_may_work(actor: User, complaint: Complaint, what: str) -> None:
-    if not selectors.may_work_on(actor, complaint):
+    if not permissions.may_work_on(actor, complaint):
         raise CareError(CareErrorCode.FORBIDDEN,
                         f"only the complaint's handler, its owner or a manager may {what}")
 
@@ -385,7 +386,7 @@ def do_receive_complaint(
     summary = " ".join((summary or "").split())
     if not summary:
         raise _invalid("a complaint needs a summary of what the subscriber complains about")
-    if not selectors.may_receive(actor):
+    if not permissions.may_receive(actor):
         raise CareError(CareErrorCode.FORBIDDEN, "your role may not take complaints")
     received_at = received_at or now
     if received_at.tzinfo is None or received_at.utcoffset() is None:
@@ -493,12 +494,12 @@ def do_reassign_complaint_owner(*, now: dt.datetime, actor: User, complaint: Com
     if not reason:
         raise _invalid("a new owner needs a reason")
     locked = _locked(complaint)
-    if not selectors.may_reassign(actor, locked):
+    if not permissions.may_reassign(actor, locked):
         raise CareError(CareErrorCode.FORBIDDEN,
                         "only a manager may change a complaint's owner")
     if new_owner.pk == locked.owner_id:
         raise _invalid(f"{new_owner} already owns complaint {locked.code}")
-    if not (new_owner.is_active and selectors.may_receive(new_owner)):
+    if not (new_owner.is_active and permissions.may_receive(new_owner)):
         raise _invalid(f"{new_owner} may not own complaints")
     previous = locked.owner
     locked.owner = new_owner

@@ -24,7 +24,7 @@ from telcodesk.care.models import (
     InteractionStatus,
     PartyInteraction,
 )
-from telcodesk.care.selectors.contacts import may_record_interactions
+from telcodesk.care.permissions import may_record_interactions
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import services as customer_services

@@ -28,8 +28,9 @@ from django.db import transaction
 
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
+from telcodesk.care.permissions import may_edit_ivr
 from telcodesk.care.routing.outline import OutlineNode, OutlineProblem
-from telcodesk.care.selectors.ivr import check_ivr_outline, ivr_outline, may_edit_ivr
+from telcodesk.care.selectors.ivr import check_ivr_outline, ivr_outline
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 

@@ -27,6 +27,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     Complaint,
@@ -82,7 +83,7 @@ def do_answer_survey(*, now: dt.datetime, complaint: Complaint, raw_text: str, c
             channel == "console" and locked.state == ComplaintState.CLOSED):
         raise CareError(CareErrorCode.ILLEGAL_STATE,
                         f"no satisfaction survey is open for complaint {locked.code}")
-    if channel == "console" and actor is not None and not selectors.may_work_on(actor, locked):
+    if channel == "console" and actor is not None and not permissions.may_work_on(actor, locked):
         raise CareError(CareErrorCode.FORBIDDEN,
                         "only the complaint's handler, its owner or a manager may record it")
     raw = (raw_text or "").strip()

@@ -35,6 +35,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError
 from telcodesk.care.forms import complaints as forms
 from telcodesk.care.models import Complaint, ComplaintState, SurveyAnswerStatus
@@ -149,7 +150,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "rows": rows, "total": page.paginator.count,
                "overdue": _queue(user, now=now, filters=filters, overdue=True).count(),
                "query": query.urlencode(), "now": now,
-               "may_receive": selectors.may_receive(user)}
+               "may_receive": permissions.may_receive(user)}
     template = ("care/_complaint_queue.html" if _is_fragment_request(request)
                 else "care/complaint_queue.html")
     response = render(request, template, context)
@@ -285,7 +286,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 return redirect("console:complaint", code=complaint.code)
     return render(request, "care/complaint_form.html",
                   {"form": form, "call": call, "customer": customer, "matches": matches,
-                   "may_receive": selectors.may_receive(user)},
+                   "may_receive": permissions.may_receive(user)},
                   status=400 if form.errors else 200)
 
 
@@ -304,7 +305,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
     user = _viewer(request)
     now = clock.now()
     bound = bound or {}
-    can_work = selectors.may_work_on(user, complaint)
+    can_work = permissions.may_work_on(user, complaint)
     working = complaint.state in selectors.WORKING_STATES
     closed = complaint.state == ComplaintState.CLOSED
     return {
@@ -315,7 +316,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
         "answers": selectors.survey_answers(complaint),
         "survey_pending": selectors.survey_pending(complaint),
         "can_work": can_work,
-        "can_reassign": selectors.may_reassign(user, complaint),
+        "can_reassign": permissions.may_reassign(user, complaint),
         "show_transfer": can_work and not closed,
         "show_reply": can_work and working,
         "show_close": can_work and complaint.state == ComplaintState.REPLIED,

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from telcodesk.care.forms.hotline import CallFilterForm, StatsPeriodForm
+from telcodesk.care.permissions import may_see_hotline
 from telcodesk.care.selectors.contacts import (
     calls_visible_to,
     contact_for,
@@ -51,7 +52,7 @@ CALLS_PER_PAGE = 50
 def staff_member(request: HttpRequest) -> User:
     """The signed-in staff member (403 for any other account)."""
     user = cast(User, request.user)
-    if not (user.is_staff or user.is_superuser):
+    if not may_see_hotline(user):
         raise PermissionDenied(_("Only staff members see the hotline."))
     return user
 

@@ -26,12 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from telcodesk.care.errors import CareError
 from telcodesk.care.forms.ivr import IvrOutlineForm, QueueMapForm, SkillGroupForm
 from telcodesk.care.models import SkillGroup
+from telcodesk.care.permissions import may_edit_ivr
 from telcodesk.care.selectors.ivr import (
     check_ivr_outline,
     groups_in_menu,
     ivr_outline,
     ivr_tree,
-    may_edit_ivr,
     preview_tree,
     queues_with_call_counts,
     skill_group_by_code,
