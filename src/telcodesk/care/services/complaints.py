@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -55,18 +55,14 @@ from telcodesk.core.events import do_publish_event
 from telcodesk.core.models import Channel, HubRegistration, OrgUnit, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
-from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
-from telcodesk.orders import services as order_services
+from telcodesk.sla import selectors as sla_selectors
 from telcodesk.sla import services as sla_services
 
-# Other apps' records, named through their services modules.
-Customer = customer_services.Customer
-Subscription = customer_services.Subscription
-CustomerOrder = order_services.CustomerOrder
-WorkOrder = order_services.WorkOrder
-SlaClock = sla_services.SlaClock
-ClockState = sla_services.ClockState
+if TYPE_CHECKING:  # other apps' records, for annotations only
+    from telcodesk.customers.models import Customer, Subscription
+    from telcodesk.orders.models import CustomerOrder, WorkOrder
+    from telcodesk.sla.models import SlaClock
 
 CODE_DIGITS = 9
 AUDIT_TYPE = "complaint"
@@ -169,7 +165,7 @@ def _actor_may_work(actor: User, complaint: Complaint, what: str) -> None:
 
 def _clocks(complaint: Complaint) -> list[SlaClock]:
     ids = [pk for pk in (complaint.reply_clock_id, complaint.regulator_clock_id) if pk]
-    return list(SlaClock.objects.filter(pk__in=ids).order_by("pk"))
+    return sla_selectors.clocks_by_ids(ids)
 
 
 def _assign_clocks(complaint: Complaint, assignee: User) -> None:
@@ -565,7 +561,7 @@ def do_reply_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
         raise _invalid("a reply cannot come before the complaint was received")
     _record_deadlines(locked)
     for clock in _clocks(locked):
-        if clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+        if sla_selectors.clock_is_open(clock):
             sla_services.do_stop_clock(now=now, clock=clock, actor=actor)
     locked.state = ComplaintState.REPLIED
     locked.replied_at = now
@@ -643,15 +639,14 @@ def reopen_to_manager(*, now: dt.datetime, complaint: Complaint, why: str) -> Us
     complaint.reopened_count += 1
     _touch(complaint, now, "state", "handler", "closed_at", "reopened_count")
     clock = complaint.reply_clock
-    if clock is not None and clock.state == ClockState.STOPPED:
+    if clock is not None and sla_selectors.clock_is_stopped(clock):
         sla_services.do_reopen_clock(now=now, clock=clock, actor=None)
     _assign_clocks(complaint, manager)
     _event(now=now, complaint=complaint, kind=ComplaintEventKind.REOPENED, actor=None,
            from_user=previous, to_user=manager, text=why)
     _audit(now=now, actor=None, channel=Channel.SYSTEM, action="complaint.reopen",
            complaint=complaint, summary=f"to {manager}: {why}")
-    number = (sla_services.StaffAlertNumber.objects.filter(staff=manager)
-              .values_list("number", flat=True).first())
+    number = sla_selectors.alert_number_of(manager)
     if number:
         do_notify(now=now, kind="complaint_escalated", recipient=number,
                   context={"reference": complaint.code, "level": str(manager),

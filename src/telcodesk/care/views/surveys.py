@@ -32,7 +32,7 @@ from telcodesk.care.models import Complaint, Satisfaction, SurveyAnswerStatus
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import surveys
 from telcodesk.core import clock
-from telcodesk.web.ratelimit import client_address
+from telcodesk.core.http import client_address
 
 SURVEY_POSTS = 10
 SURVEY_WINDOW = dt.timedelta(minutes=15)
