@@ -744,32 +744,3 @@ def do_patch_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
                     f"a complaint cannot move from {STATUS_OF_STATE[ComplaintState(current.state)]}"
                     f" to {status}: reply (resolved, with the reply as statusChangeReason), "
                     "then close; a dissatisfied survey answer reopens it")
-
-
-# --- wiring ---------------------------------------------------------------------------------
-
-
-def __getattr__(name: str) -> Any:
-    """``do_answer_survey`` and ``handle_survey_reply`` live in ``surveys``; they are
-    reachable from here too (one import for the pages)."""
-    if name in ("do_answer_survey", "handle_survey_reply"):
-        from telcodesk.care.services import surveys
-
-        return getattr(surveys, name)
-    if name == "parse_survey_answer":
-        from telcodesk.care.parsers.surveys import parse_survey_answer
-
-        return parse_survey_answer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def register() -> None:
-    """Register the complaint jobs with the clock and the survey reply handler."""
-    from telcodesk.care.services import surveys
-    from telcodesk.core.scheduler import Job
-    from telcodesk.core.scheduler import register as register_job
-    from telcodesk.notify.services import register_reply_handler
-
-    register_job(Job("care.complaint_deadlines", dt.timedelta(minutes=1),
-                     record_deadline_events))
-    register_reply_handler(surveys.handle_survey_reply)
