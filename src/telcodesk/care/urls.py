@@ -4,7 +4,8 @@ namespace ``my``)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from telcodesk.care.views import complaints, hotline, ivr, surveys
+from telcodesk.care.views import calls as hotline
+from telcodesk.care.views import complaints, ivr, surveys
 
 console_patterns: list[URLPattern | URLResolver] = [
     # the hotline: calls (contacts), figures, IVR tree, skill groups, queue mapping

@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from telcodesk.care.forms.hotline import CallFilterForm, StatsPeriodForm
+from telcodesk.care.forms.calls import CallFilterForm, StatsPeriodForm
 from telcodesk.care.permissions import may_see_hotline
 from telcodesk.care.selectors.contacts import (
     calls_visible_to,
