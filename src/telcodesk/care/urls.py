@@ -4,14 +4,13 @@ namespace ``my``)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from telcodesk.care.views import calls as hotline
-from telcodesk.care.views import complaints, ivr, surveys
+from telcodesk.care.views import calls, complaints, hotline_stats, ivr, surveys
 
 console_patterns: list[URLPattern | URLResolver] = [
     # the hotline: calls (contacts), figures, IVR tree, skill groups, queue mapping
-    path("calls/", hotline.call_list, name="calls"),
-    path("calls/<int:pk>/", hotline.call_page, name="call"),
-    path("hotline/figures/", hotline.hotline_stats, name="hotline_stats"),
+    path("calls/", calls.call_list, name="calls"),
+    path("calls/<int:pk>/", calls.call_page, name="call"),
+    path("hotline/figures/", hotline_stats.hotline_stats, name="hotline_stats"),
     path("hotline/ivr/", ivr.ivr_page, name="ivr"),
     path("hotline/ivr/edit/", ivr.ivr_edit, name="ivr_edit"),
     path("hotline/skill-groups/new/", ivr.skill_group_new, name="skill_group_new"),

@@ -46,7 +46,7 @@ from telcodesk.care.services.ivr import (
     do_replace_ivr_tree,
     do_update_skill_group,
 )
-from telcodesk.care.views.calls import staff_member
+from telcodesk.care.views._common import staff_member
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, User
 
