@@ -16,8 +16,8 @@ import datetime as dt
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
+from telcodesk.care.errors import ContactNotFound
 from telcodesk.care.models import INTERACTION_CODE_PREFIX, Complaint, HotlineCall, PartyInteraction
 from telcodesk.core import phone
 from telcodesk.core.clock import operator_zone
@@ -29,10 +29,6 @@ from telcodesk.core.selectors import scope_q
 _NUMBER_LIKE = re.compile(r"^\+?[\d\s\-()]{3,}$")
 # Fewer digits than this are matched as the end of the number (e.g. the last four).
 _FULL_NUMBER_DIGITS = 7
-
-
-class ContactNotFound(Http404):
-    pass
 
 
 # Complaints opened from a call, prefetched onto ``call.opened_complaints``.
