@@ -51,8 +51,8 @@ from telcodesk.care.schemas.complaints import STATUS_OF_STATE
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.core import phone
 from telcodesk.core.clock import local
-from telcodesk.core.events import do_publish_event
-from telcodesk.core.models import Channel, HubRegistration, OrgUnit, User
+from telcodesk.core.events import do_publish_event, has_listeners
+from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.notify.services import do_notify
@@ -144,7 +144,7 @@ def _touch(complaint: Complaint, now: dt.datetime, *fields: str) -> None:
 
 def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
     """A TMF621 event on the ``troubleTicket`` hub (skipped when nobody listens)."""
-    if not HubRegistration.objects.filter(api=TICKET_API).exists():
+    if not has_listeners(TICKET_API):
         return
     from telcodesk.care.schemas import complaints as schemas_complaints
 
