@@ -31,7 +31,7 @@ from telcodesk.care.models import (
 )
 from telcodesk.care.permissions import TRANSFER_ROLES
 from telcodesk.core import phone
-from telcodesk.core.models import OrgUnit, User
+from telcodesk.core.models import User
 from telcodesk.core.selectors import scope_q
 from telcodesk.sla.selectors import branch_managers_of, clock_status, explain, time_left
 
@@ -179,6 +179,15 @@ def staff_to_transfer_to(user: User, complaint: Complaint) -> QuerySet[User]:
             .filter(Q(org_unit__path__startswith=unit.path)
                     | Q(org_unit__path__in=_ancestor_paths(unit.path)))
             .exclude(pk=complaint.handler_id).select_related("org_unit").distinct()
+            .order_by("org_unit__path", "username"))
+
+
+def owner_candidates(user: User, complaint: Complaint) -> QuerySet[User]:
+    """Whom a manager may make the complaint's owner: the staff it may be transferred
+    to and its current handler, the current owner left out."""
+    staff = staff_to_transfer_to(user, complaint)
+    return (User.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk=complaint.handler_id))
+            .exclude(pk=complaint.owner_id).select_related("org_unit")
             .order_by("org_unit__path", "username"))
 
 
@@ -370,8 +379,3 @@ def complaint_dossier(complaint: Complaint, *, now: dt.datetime) -> ComplaintDos
         regulator_reference=c.regulator_reference, satisfaction=c.satisfaction,
         satisfaction_label=str(c.get_satisfaction_display()) if c.satisfaction else "",
         clocks=clocks, timeline=rows, replies=replies, surveys=surveys, generated_at=now)
-
-
-def org_unit_root() -> OrgUnit | None:
-    """The operator's top unit (where a complaint without any branch belongs)."""
-    return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()

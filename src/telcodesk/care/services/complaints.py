@@ -53,6 +53,7 @@ from telcodesk.core import phone
 from telcodesk.core.clock import local
 from telcodesk.core.events import do_publish_event, has_listeners
 from telcodesk.core.models import Channel, OrgUnit, User
+from telcodesk.core.selectors import org_unit_top
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.notify.services import do_notify
@@ -404,7 +405,7 @@ def do_receive_complaint(
     if customer is None and not number:
         raise _invalid("a complaint needs the complainant: a customer or a contact number")
     unit: OrgUnit | None = customer.org_unit if customer is not None else actor.org_unit
-    unit = unit or selectors.org_unit_root()
+    unit = unit or org_unit_top()
     if unit is None:
         raise _invalid("no branch to file the complaint under")
     area = (subscription.area if subscription is not None else "") or unit.area or "any"

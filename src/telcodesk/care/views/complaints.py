@@ -27,7 +27,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -293,13 +293,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 # --- one complaint -----------------------------------------------------------------------
 
 
-def _owner_candidates(user: User, complaint: Complaint) -> QuerySet[User]:
-    staff = selectors.staff_to_transfer_to(user, complaint)
-    return (User.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk=complaint.handler_id))
-            .exclude(pk=complaint.owner_id).select_related("org_unit")
-            .order_by("org_unit__path", "username"))
-
-
 def _complaint_context(request: HttpRequest, complaint: Complaint, *,
                        bound: dict[str, Any] | None = None) -> dict[str, Any]:
     user = _viewer(request)
@@ -325,7 +318,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
         "transfer_form": bound.get("transfer") or forms.TransferForm(
             staff=selectors.staff_to_transfer_to(user, complaint)),
         "reassign_form": bound.get("reassign") or forms.ReassignForm(
-            staff=_owner_candidates(user, complaint)),
+            staff=selectors.owner_candidates(user, complaint)),
         "reply_form": bound.get("reply") or forms.ReplyForm(),
         "close_form": bound.get("close") or forms.CloseForm(),
         "survey_form": bound.get("survey") or forms.PhoneSurveyForm(),
@@ -395,7 +388,7 @@ def complaint_transfer(request: HttpRequest, code: str) -> HttpResponse:
 def complaint_reassign(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     complaint = _complaint(user, code)
-    form = forms.ReassignForm(request.POST, staff=_owner_candidates(user, complaint))
+    form = forms.ReassignForm(request.POST, staff=selectors.owner_candidates(user, complaint))
     return _act(request, code, "reassign", form,
                 lambda c, d: services.do_reassign_complaint_owner(
                     now=clock.now(), actor=user, complaint=c, new_owner=d["new_owner"],
