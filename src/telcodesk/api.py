@@ -5,8 +5,7 @@ authenticates with a bearer token or the console session (``core.api_auth``).
 Add a specification's router with ``api.add_router(<app>.api.BASE_PATH, router)``.
 """
 
-from telcodesk.care import api_complaints as complaints_api
-from telcodesk.care import api_contacts as contacts_api
+from telcodesk.care import api as care_api
 from telcodesk.core.api_auth import API_AUTH
 from telcodesk.core.tmf import TmfNinjaAPI
 from telcodesk.customers import api as customers_api
@@ -25,5 +24,4 @@ api = TmfNinjaAPI(
 api.add_router(customers_api.BASE_PATH, customers_api.router)
 api.add_router(notify_api.BASE_PATH, notify_api.router)
 api.add_router(orders_api.BASE_PATH, orders_api.router)
-api.add_router(contacts_api.BASE_PATH, contacts_api.router)
-api.add_router(complaints_api.BASE_PATH, complaints_api.router)
+api.add_router(care_api.BASE_PATH, care_api.router)

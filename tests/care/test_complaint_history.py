@@ -172,7 +172,7 @@ def test_wrong_rows_are_named_by_line_and_nothing_is_written(tmp_path, home, peo
 
 
 def test_a_branch_or_handler_nobody_knows_refuses_the_file(home, people):
-    from telcodesk.care.complaint_history import read_complaint_file
+    from telcodesk.care.parsers.complaint_history import read_complaint_file
     from telcodesk.care.services.complaint_history import do_import_finished_complaints
 
     data = export(f"TS-5,2025/08/01 08:00,2025/08/01 09:00,,,{CHURNED},x,,,太原南站分公司,",

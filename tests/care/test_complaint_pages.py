@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from telcodesk.care.dossier import build_dossier_pdf
 from telcodesk.care.models import Complaint, ComplaintEvent, HotlineCall, SurveyAnswer
+from telcodesk.care.renderers.dossier import build_dossier_pdf
 from telcodesk.care.services import complaints as services
 from telcodesk.core import clock
 from telcodesk.core.models import AuditEntry

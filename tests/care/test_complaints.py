@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     Complaint,
@@ -174,7 +175,7 @@ def test_only_a_manager_changes_the_owner_and_only_with_a_reason(now, home, peop
     services.do_transfer_complaint(now=now, actor=people.handler, complaint=complaint,
                                    to_user=people.handler2, note="休假")
     for actor in (people.handler, people.handler2, people.clerk, people.dt_manager):
-        assert not selectors.may_reassign(actor, complaint)
+        assert not permissions.may_reassign(actor, complaint)
         with pytest.raises(CareError) as caught:
             services.do_reassign_complaint_owner(now=now, actor=actor, complaint=complaint,
                                                  new_owner=people.handler2, reason="离职")
@@ -197,7 +198,7 @@ def test_only_a_manager_changes_the_owner_and_only_with_a_reason(now, home, peop
     assert (event.actor, event.from_user, event.to_user, event.text) == (
         people.manager, people.handler, people.handler2, "原负责人调岗")
     for manager in (people.ty_manager, people.quality):
-        assert selectors.may_reassign(manager, complaint)
+        assert permissions.may_reassign(manager, complaint)
 
 
 def test_a_reassigned_owner_who_also_handled_hands_over_the_work(now, home, people):
@@ -466,11 +467,11 @@ def test_scoping_and_the_queue(now, home, people, org, shop):
 
 def test_who_may_work_on_a_complaint(now, home, people):
     complaint = receive(now, people.agent, customer=home.customer)
-    assert selectors.may_work_on(people.agent, complaint)  # owner and handler
-    assert selectors.may_work_on(people.handler, complaint)  # complaint handler of the branch
-    assert selectors.may_work_on(people.manager, complaint)
-    assert not selectors.may_work_on(people.clerk, complaint)
-    assert not selectors.may_work_on(people.qx_handler, complaint)
+    assert permissions.may_work_on(people.agent, complaint)  # owner and handler
+    assert permissions.may_work_on(people.handler, complaint)  # complaint handler of the branch
+    assert permissions.may_work_on(people.manager, complaint)
+    assert not permissions.may_work_on(people.clerk, complaint)
+    assert not permissions.may_work_on(people.qx_handler, complaint)
     targets = set(selectors.staff_to_transfer_to(people.agent, complaint))
     assert {people.handler, people.handler2, people.clerk, people.manager,
             people.ty_manager, people.quality} <= targets

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from telcodesk.care import ivr_defaults
 from telcodesk.care.errors import CareError, CareErrorCode
-from telcodesk.care.ivr_outline import check_outline, format_outline, parse_outline
 from telcodesk.care.models import HotlineQueue, IvrNode, SkillGroup
+from telcodesk.care.routing import defaults as ivr_defaults
+from telcodesk.care.routing.outline import check_outline, format_outline, parse_outline
 from telcodesk.care.selectors.ivr import (
     check_ivr_outline,
     ivr_outline,

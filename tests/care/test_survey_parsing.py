@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from telcodesk.care.models import Satisfaction
-from telcodesk.care.survey_parsing import normalise, parse_survey_answer
+from telcodesk.care.parsers.surveys import normalise, parse_survey_answer
 
 S, F, D = Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED, Satisfaction.DISSATISFIED
 

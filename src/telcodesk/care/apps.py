@@ -8,13 +8,15 @@ class CareConfig(AppConfig):
     verbose_name = _("Hotline and complaints")
 
     def ready(self) -> None:
-        # Complaint jobs and the survey reply handler are registered by
-        # telcodesk.care.services.complaints.register (kept there with the rules).
+        from telcodesk.care.jobs import register_care_jobs
         from telcodesk.care.models import Complaint
         from telcodesk.care.selectors.complaints import complaints_visible_to
-        from telcodesk.care.services import register
+        from telcodesk.care.services.surveys import handle_survey_reply
         from telcodesk.core.events import register_event_subject
+        from telcodesk.notify.services import register_reply_handler
 
-        register()
+        register_care_jobs()
+        # Survey answers come back as SMS replies.
+        register_reply_handler(handle_survey_reply)
         # TMF events reach a listener only if its user could GET the complaint.
         register_event_subject(Complaint, complaints_visible_to)

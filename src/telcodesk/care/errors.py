@@ -1,8 +1,11 @@
-"""Errors of the care domain (one code enum for hotline and complaints)."""
+"""Errors of the care domain (one code enum for hotline and complaints; the TMF683
+contact lookups answer "not found" with ``ContactNotFound``, a 404)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from django.http import Http404
 
 from telcodesk.core.errors import DomainError
 
@@ -23,3 +26,7 @@ class CareError(DomainError):
                             CareErrorCode.FORBIDDEN: 403,
                             CareErrorCode.ILLEGAL_STATE: 409,
                             CareErrorCode.CONFLICT: 409}.get(code, 400)
+
+
+class ContactNotFound(Http404):
+    """A hotline call or recorded interaction the user may not see or that does not exist."""

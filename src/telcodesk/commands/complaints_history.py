@@ -28,7 +28,7 @@ def import_history(file: Path, username: str) -> None:
     from telcodesk.cli import clear_errors, fail, now, setup_django
 
     setup_django()
-    from telcodesk.care.complaint_history import read_complaint_file
+    from telcodesk.care.parsers.complaint_history import read_complaint_file
     from telcodesk.care.services.complaint_history import do_import_finished_complaints
     from telcodesk.core.clock import operator_zone
     from telcodesk.core.models import Channel, User

@@ -507,3 +507,9 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
         return HttpResponse(status=204)
 
     return router
+
+
+def has_listeners(api: str) -> bool:
+    """Whether any listener is registered on ``api``'s hub: building a TMF document
+    costs queries, so a publisher skips it when nobody listens."""
+    return HubRegistration.objects.filter(api=api).exists()

@@ -1,6 +1,6 @@
 """The default skill groups, queue names and IVR menu of the 10000 hotline.
 
-The data lives in ``telcodesk.care.ivr_defaults`` (reviewed in one place); this
+The data lives in ``telcodesk.care.routing.defaults`` (reviewed in one place); this
 migration writes it through the historical models. Rows that already exist are
 left alone, so an operator's own routing is never overwritten.
 """
@@ -21,7 +21,7 @@ def _add_node(IvrNode: Any, groups: dict[str, Any], parent: Any, entry: dict[str
 
 
 def add_defaults(apps: Any, schema_editor: Any) -> None:
-    from telcodesk.care import ivr_defaults
+    from telcodesk.care.routing import defaults as ivr_defaults
 
     SkillGroup = apps.get_model("care", "SkillGroup")
     HotlineQueue = apps.get_model("care", "HotlineQueue")
@@ -42,7 +42,7 @@ def add_defaults(apps: Any, schema_editor: Any) -> None:
 
 
 def remove_defaults(apps: Any, schema_editor: Any) -> None:
-    from telcodesk.care import ivr_defaults
+    from telcodesk.care.routing import defaults as ivr_defaults
 
     SkillGroup = apps.get_model("care", "SkillGroup")
     HotlineQueue = apps.get_model("care", "HotlineQueue")

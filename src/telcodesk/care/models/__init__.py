@@ -6,9 +6,40 @@
 - ``interactions`` interactions recorded through TMF683 (visits, chats, ...)
 """
 
-from telcodesk.care.models.calls import *  # noqa: F403
-from telcodesk.care.models.complaints import *  # noqa: F403
-from telcodesk.care.models.interactions import *  # noqa: F403
+from telcodesk.care.models.calls import (
+    CallImportReject,
+    CallImportRun,
+    CallLogFormat,
+    CallLogSource,
+    CallOutcome,
+    HotlineCall,
+)
+from telcodesk.care.models.complaints import (
+    COMPLAINT_CODE_PREFIX,
+    Complaint,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintEvent,
+    ComplaintEventKind,
+    ComplaintState,
+    Satisfaction,
+    SurveyAnswer,
+    SurveyAnswerStatus,
+)
+from telcodesk.care.models.interactions import (
+    INTERACTION_CODE_PREFIX,
+    InteractionChannel,
+    InteractionDirection,
+    InteractionStatus,
+    PartyInteraction,
+)
 from telcodesk.care.models.ivr import HotlineQueue, IvrAction, IvrNode, SkillGroup
 
-__all__ = ["HotlineQueue", "IvrAction", "IvrNode", "SkillGroup"]
+__all__ = [
+    "COMPLAINT_CODE_PREFIX", "INTERACTION_CODE_PREFIX",
+    "CallImportReject", "CallImportRun", "CallLogFormat", "CallLogSource", "CallOutcome",
+    "Complaint", "ComplaintCategory", "ComplaintChannel", "ComplaintEvent",
+    "ComplaintEventKind", "ComplaintState", "HotlineCall", "HotlineQueue",
+    "InteractionChannel", "InteractionDirection", "InteractionStatus", "IvrAction", "IvrNode",
+    "PartyInteraction", "Satisfaction", "SkillGroup", "SurveyAnswer", "SurveyAnswerStatus",
+]

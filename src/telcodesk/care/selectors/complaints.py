@@ -1,4 +1,4 @@
-"""Reads of complaints: scoped lists, the queue, the timeline, who may do what, the
+"""Reads of complaints: scoped lists, the queue, the timeline, whom to transfer to, the
 survey link and the regulator-appeal dossier.
 
 Scoping: a staff member sees the complaints of their branch subtree
@@ -6,16 +6,7 @@ Scoping: a staff member sees the complaints of their branch subtree
 handle wherever they belong (a province hotline agent who took a county's
 complaint keeps seeing it). Anything else is "not found", never "forbidden".
 
-Who may do what (``docs/complaints.md``):
-
-- receive (take) a complaint: ``RECEIVE_ROLES``;
-- work on it (notes, reply, close, survey answer by phone, regulator appeal):
-  its handler, its owner, complaint handlers who see it, and managers;
-- reassign the owner: ``may_reassign`` — branch managers whose unit contains
-  the complaint's branch, quality managers and administrators who see it,
-  superusers;
-- transfer to: active staff in ``TRANSFER_ROLES`` on the complaint's branch
-  line (its subtree and the units above it).
+Who may do what is ``care.permissions`` (``docs/complaints.md``).
 """
 
 from __future__ import annotations
@@ -38,21 +29,12 @@ from telcodesk.care.models import (
     ComplaintState,
     SurveyAnswer,
 )
+from telcodesk.care.permissions import TRANSFER_ROLES
 from telcodesk.core import phone
-from telcodesk.core.models import OrgUnit, User
-from telcodesk.core.roles import Role
+from telcodesk.core.models import User
 from telcodesk.core.selectors import scope_q
 from telcodesk.sla.selectors import branch_managers_of, clock_status, explain, time_left
 
-# Roles that may take a complaint from a subscriber and so become its owner.
-RECEIVE_ROLES = frozenset({Role.COMPLAINT_HANDLER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
-                           Role.VIP_CLERK, Role.BRANCH_MANAGER, Role.QUALITY_MANAGER,
-                           Role.ADMINISTRATOR})
-# Roles a complaint may be transferred to (those who work complaints).
-TRANSFER_ROLES = frozenset({Role.COMPLAINT_HANDLER, Role.HOTLINE_AGENT, Role.COUNTER_CLERK,
-                            Role.VIP_CLERK, Role.BRANCH_MANAGER, Role.QUALITY_MANAGER})
-# Roles that may change a complaint's owner (with a reason).
-MANAGER_ROLES = frozenset({Role.BRANCH_MANAGER, Role.QUALITY_MANAGER, Role.ADMINISTRATOR})
 # States in which a complaint is still being worked on (the reply is due).
 WORKING_STATES = (ComplaintState.OPEN, ComplaintState.IN_PROGRESS, ComplaintState.REOPENED)
 # States shown by the queue unless a state is asked for: everything but closed.
@@ -181,41 +163,7 @@ def complaints_of_customer(user: User, customer_id: int) -> QuerySet[Complaint]:
     return complaints_visible_to(user).filter(customer_id=customer_id)
 
 
-# --- who may do what ------------------------------------------------------------------------
-
-
-def _sees(user: User, complaint: Complaint) -> bool:
-    if user.is_superuser:
-        return True
-    unit = user.org_unit
-    return unit is not None and complaint.org_unit.path.startswith(unit.path)
-
-
-def may_receive(user: User) -> bool:
-    """Whether ``user`` may take complaints (and so become their owner)."""
-    return user.is_active and (user.is_superuser or user.has_role(*RECEIVE_ROLES))
-
-
-def may_reassign(user: User, complaint: Complaint) -> bool:
-    """Managers may change the owner: branch managers of the complaint's branch line
-    (their unit contains the complaint's branch), quality managers and
-    administrators who see it, superusers."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_role(*MANAGER_ROLES) and _sees(user, complaint)
-
-
-def may_work_on(user: User, complaint: Complaint) -> bool:
-    """Handler, owner, complaint handlers who see it, managers (``may_reassign``)."""
-    if not user.is_active:
-        return False
-    if user.is_superuser or user.pk in (complaint.handler_id, complaint.owner_id):
-        return True
-    if user.has_role(Role.COMPLAINT_HANDLER) and _sees(user, complaint):
-        return True
-    return may_reassign(user, complaint)
+# --- transfers ------------------------------------------------------------------------------
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -231,6 +179,15 @@ def staff_to_transfer_to(user: User, complaint: Complaint) -> QuerySet[User]:
             .filter(Q(org_unit__path__startswith=unit.path)
                     | Q(org_unit__path__in=_ancestor_paths(unit.path)))
             .exclude(pk=complaint.handler_id).select_related("org_unit").distinct()
+            .order_by("org_unit__path", "username"))
+
+
+def owner_candidates(user: User, complaint: Complaint) -> QuerySet[User]:
+    """Whom a manager may make the complaint's owner: the staff it may be transferred
+    to and its current handler, the current owner left out."""
+    staff = staff_to_transfer_to(user, complaint)
+    return (User.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk=complaint.handler_id))
+            .exclude(pk=complaint.owner_id).select_related("org_unit")
             .order_by("org_unit__path", "username"))
 
 
@@ -422,8 +379,3 @@ def complaint_dossier(complaint: Complaint, *, now: dt.datetime) -> ComplaintDos
         regulator_reference=c.regulator_reference, satisfaction=c.satisfaction,
         satisfaction_label=str(c.get_satisfaction_display()) if c.satisfaction else "",
         clocks=clocks, timeline=rows, replies=replies, surveys=surveys, generated_at=now)
-
-
-def org_unit_root() -> OrgUnit | None:
-    """The operator's top unit (where a complaint without any branch belongs)."""
-    return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()

@@ -16,30 +16,19 @@ import datetime as dt
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
+from telcodesk.care.errors import ContactNotFound
 from telcodesk.care.models import INTERACTION_CODE_PREFIX, Complaint, HotlineCall, PartyInteraction
 from telcodesk.core import phone
 from telcodesk.core.clock import operator_zone
 from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 
 # Something typed to find a caller: digits, spaces, dashes, + and brackets.
 _NUMBER_LIKE = re.compile(r"^\+?[\d\s\-()]{3,}$")
 # Fewer digits than this are matched as the end of the number (e.g. the last four).
 _FULL_NUMBER_DIGITS = 7
-
-
-# Roles that talk with customers and may record an interaction (TMF683 POST).
-RECORDING_ROLES = frozenset({Role.COUNTER_CLERK, Role.VIP_CLERK, Role.HOTLINE_AGENT,
-                             Role.COMPLAINT_HANDLER, Role.REPAIR_TECHNICIAN, Role.INSTALLER,
-                             Role.BRANCH_MANAGER, Role.ADMINISTRATOR})
-
-
-class ContactNotFound(Http404):
-    pass
 
 
 # Complaints opened from a call, prefetched onto ``call.opened_complaints``.
@@ -65,10 +54,6 @@ def contact_for(user: User, pk: int | str) -> HotlineCall:
     if call is None:
         raise ContactNotFound(f"no hotline call {pk!r}")
     return call
-
-
-def may_record_interactions(user: User) -> bool:
-    return user.is_superuser or user.has_role(*RECORDING_ROLES)
 
 
 def interactions_visible_to(user: User) -> QuerySet[PartyInteraction]:

@@ -1,8 +1,8 @@
 """Reads of the hotline's routing: skill groups, queue names, the IVR menu tree.
 
 The routing is operator-wide reference data (one provincial hotline): every staff
-member may read it, only administrators change it (``may_edit_ivr``; the services
-check it again).
+member may read it, only administrators change it (``care.permissions.may_edit_ivr``;
+the services check it again).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from telcodesk.care.ivr_outline import (
+from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
+from telcodesk.care.routing.outline import (
     GroupInfo,
     OutlineCheck,
     OutlineNode,
@@ -19,15 +20,6 @@ from telcodesk.care.ivr_outline import (
     format_outline,
     key_sort_index,
 )
-from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
-from telcodesk.core.models import User
-from telcodesk.core.roles import Role
-
-
-def may_edit_ivr(user: User) -> bool:
-    """Administrators (and superusers) edit the menu, the skill groups and the queue map."""
-    return bool(user.is_superuser or user.has_role(Role.ADMINISTRATOR))
-
 
 # --- skill groups and queues -------------------------------------------------------------
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from telcodesk.care.complaint_history import MAX_REPORTED_ERRORS, FinishedComplaint, ref
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     COMPLAINT_CODE_PREFIX,
@@ -41,6 +40,7 @@ from telcodesk.care.models import (
     SurveyAnswer,
     SurveyAnswerStatus,
 )
+from telcodesk.care.parsers.complaint_history import MAX_REPORTED_ERRORS, FinishedComplaint, ref
 from telcodesk.care.services.complaints import (
     CLOCK_SUBJECTS,
     CODE_DIGITS,
@@ -56,6 +56,7 @@ from telcodesk.core.selectors import org_unit_top, org_units_by_code_or_name
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
 from telcodesk.sla import services as sla_services
+from telcodesk.sla.errors import SlaError
 
 # The channel recorded on survey answers that came with a historical import.
 IMPORT_CHANNEL = "import"
@@ -236,5 +237,5 @@ def _clocks(writer: sla_services.FinishedClockWriter, kind: str, placed: Sequenc
         ref=ref(item.record)) for item, code in zip(placed, codes, strict=True)]
     try:
         return sla_services.do_record_finished_clocks(clocks=clocks, writer=writer)
-    except sla_services.SlaError as exc:
+    except SlaError as exc:
         raise CareError(CareErrorCode.INVALID, exc.message) from exc

@@ -35,6 +35,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     COMPLAINT_CODE_PREFIX,
@@ -46,26 +47,23 @@ from telcodesk.care.models import (
     ComplaintState,
     HotlineCall,
 )
-from telcodesk.care.schemas_complaints import STATUS_OF_STATE
+from telcodesk.care.schemas.complaints import STATUS_OF_STATE
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.core import phone
 from telcodesk.core.clock import local
-from telcodesk.core.events import do_publish_event
-from telcodesk.core.models import Channel, HubRegistration, OrgUnit, User
+from telcodesk.core.events import do_publish_event, has_listeners
+from telcodesk.core.models import Channel, OrgUnit, User
+from telcodesk.core.selectors import org_unit_top
 from telcodesk.core.services import do_audit
 from telcodesk.customers import selectors as customer_selectors
-from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
+from telcodesk.sla import selectors as sla_selectors
 from telcodesk.sla import services as sla_services
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # other apps' records, for annotations only
+    from telcodesk.customers.models import Customer, Subscription
     from telcodesk.orders.models import CustomerOrder, WorkOrder
-
-# Other apps' records, named through their services modules.
-Customer = customer_services.Customer
-Subscription = customer_services.Subscription
-SlaClock = sla_services.SlaClock
-ClockState = sla_services.ClockState
+    from telcodesk.sla.models import SlaClock
 
 CODE_DIGITS = 9
 AUDIT_TYPE = "complaint"
@@ -147,9 +145,9 @@ def _touch(complaint: Complaint, now: dt.datetime, *fields: str) -> None:
 
 def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
     """A TMF621 event on the ``troubleTicket`` hub (skipped when nobody listens)."""
-    if not HubRegistration.objects.filter(api=TICKET_API).exists():
+    if not has_listeners(TICKET_API):
         return
-    from telcodesk.care import schemas_complaints
+    from telcodesk.care.schemas import complaints as schemas_complaints
 
     fresh = Complaint.objects.select_related(
         "customer", "subscription", "order", "work_order", "owner", "handler", "reply_clock",
@@ -161,14 +159,14 @@ def publish(now: dt.datetime, complaint: Complaint, event_type: str) -> None:
 
 
 def _actor_may_work(actor: User, complaint: Complaint, what: str) -> None:
-    if not selectors.may_work_on(actor, complaint):
+    if not permissions.may_work_on(actor, complaint):
         raise CareError(CareErrorCode.FORBIDDEN,
                         f"only the complaint's handler, its owner or a manager may {what}")
 
 
 def _clocks(complaint: Complaint) -> list[SlaClock]:
     ids = [pk for pk in (complaint.reply_clock_id, complaint.regulator_clock_id) if pk]
-    return list(SlaClock.objects.filter(pk__in=ids).order_by("pk"))
+    return sla_selectors.clocks_by_ids(ids)
 
 
 def _assign_clocks(complaint: Complaint, assignee: User) -> None:
@@ -385,7 +383,7 @@ def do_receive_complaint(
     summary = " ".join((summary or "").split())
     if not summary:
         raise _invalid("a complaint needs a summary of what the subscriber complains about")
-    if not selectors.may_receive(actor):
+    if not permissions.may_receive(actor):
         raise CareError(CareErrorCode.FORBIDDEN, "your role may not take complaints")
     received_at = received_at or now
     if received_at.tzinfo is None or received_at.utcoffset() is None:
@@ -407,7 +405,7 @@ def do_receive_complaint(
     if customer is None and not number:
         raise _invalid("a complaint needs the complainant: a customer or a contact number")
     unit: OrgUnit | None = customer.org_unit if customer is not None else actor.org_unit
-    unit = unit or selectors.org_unit_root()
+    unit = unit or org_unit_top()
     if unit is None:
         raise _invalid("no branch to file the complaint under")
     area = (subscription.area if subscription is not None else "") or unit.area or "any"
@@ -493,12 +491,12 @@ def do_reassign_complaint_owner(*, now: dt.datetime, actor: User, complaint: Com
     if not reason:
         raise _invalid("a new owner needs a reason")
     locked = _locked(complaint)
-    if not selectors.may_reassign(actor, locked):
+    if not permissions.may_reassign(actor, locked):
         raise CareError(CareErrorCode.FORBIDDEN,
                         "only a manager may change a complaint's owner")
     if new_owner.pk == locked.owner_id:
         raise _invalid(f"{new_owner} already owns complaint {locked.code}")
-    if not (new_owner.is_active and selectors.may_receive(new_owner)):
+    if not (new_owner.is_active and permissions.may_receive(new_owner)):
         raise _invalid(f"{new_owner} may not own complaints")
     previous = locked.owner
     locked.owner = new_owner
@@ -564,7 +562,7 @@ def do_reply_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
         raise _invalid("a reply cannot come before the complaint was received")
     _record_deadlines(locked)
     for clock in _clocks(locked):
-        if clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+        if sla_selectors.clock_is_open(clock):
             sla_services.do_stop_clock(now=now, clock=clock, actor=actor)
     locked.state = ComplaintState.REPLIED
     locked.replied_at = now
@@ -642,15 +640,14 @@ def reopen_to_manager(*, now: dt.datetime, complaint: Complaint, why: str) -> Us
     complaint.reopened_count += 1
     _touch(complaint, now, "state", "handler", "closed_at", "reopened_count")
     clock = complaint.reply_clock
-    if clock is not None and clock.state == ClockState.STOPPED:
+    if clock is not None and sla_selectors.clock_is_stopped(clock):
         sla_services.do_reopen_clock(now=now, clock=clock, actor=None)
     _assign_clocks(complaint, manager)
     _event(now=now, complaint=complaint, kind=ComplaintEventKind.REOPENED, actor=None,
            from_user=previous, to_user=manager, text=why)
     _audit(now=now, actor=None, channel=Channel.SYSTEM, action="complaint.reopen",
            complaint=complaint, summary=f"to {manager}: {why}")
-    number = (sla_services.StaffAlertNumber.objects.filter(staff=manager)
-              .values_list("number", flat=True).first())
+    number = sla_selectors.alert_number_of(manager)
     if number:
         do_notify(now=now, kind="complaint_escalated", recipient=number,
                   context={"reference": complaint.code, "level": str(manager),
@@ -748,32 +745,3 @@ def do_patch_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
                     f"a complaint cannot move from {STATUS_OF_STATE[ComplaintState(current.state)]}"
                     f" to {status}: reply (resolved, with the reply as statusChangeReason), "
                     "then close; a dissatisfied survey answer reopens it")
-
-
-# --- wiring ---------------------------------------------------------------------------------
-
-
-def __getattr__(name: str) -> Any:
-    """``do_answer_survey`` and ``handle_survey_reply`` live in ``surveys``; they are
-    reachable from here too (one import for the pages)."""
-    if name in ("do_answer_survey", "handle_survey_reply"):
-        from telcodesk.care.services import surveys
-
-        return getattr(surveys, name)
-    if name == "parse_survey_answer":
-        from telcodesk.care.survey_parsing import parse_survey_answer
-
-        return parse_survey_answer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def register() -> None:
-    """Register the complaint jobs with the clock and the survey reply handler."""
-    from telcodesk.care.services import surveys
-    from telcodesk.core.scheduler import Job
-    from telcodesk.core.scheduler import register as register_job
-    from telcodesk.notify.services import register_reply_handler
-
-    register_job(Job("care.complaint_deadlines", dt.timedelta(minutes=1),
-                     record_deadline_events))
-    register_reply_handler(surveys.handle_survey_reply)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -24,12 +24,12 @@ from telcodesk.care.models import (
     InteractionStatus,
     PartyInteraction,
 )
-from telcodesk.care.selectors.contacts import may_record_interactions
+from telcodesk.care.permissions import may_record_interactions
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
-from telcodesk.customers import services as customer_services
 
-Customer = customer_services.Customer
+if TYPE_CHECKING:  # another app's record, for annotations only
+    from telcodesk.customers.models import Customer
 
 CODE_DIGITS = 9
 MAX_REASON = 200

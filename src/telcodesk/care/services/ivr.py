@@ -11,7 +11,7 @@ entry. Bad input raises ``CareError`` and changes nothing.
 - ``do_map_queue``: a queue name as the telephone system logs it → a skill group
   (or back to unmapped). Unknown queue names are created, so a queue can be
   mapped before its first call is imported.
-- ``do_replace_ivr_tree``: the whole menu from an outline (``care.ivr_outline``);
+- ``do_replace_ivr_tree``: the whole menu from an outline (``care.routing.outline``);
   the outline is checked as a whole first and refused with every problem listed
   (``IvrOutlineError.problems``), nothing written. Active skill groups that no key
   reaches are a warning, not a refusal (a group may be reached another way, such
@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from telcodesk.care.errors import CareError, CareErrorCode
-from telcodesk.care.ivr_outline import OutlineNode, OutlineProblem
 from telcodesk.care.models import HotlineQueue, IvrAction, IvrNode, SkillGroup
-from telcodesk.care.selectors.ivr import check_ivr_outline, ivr_outline, may_edit_ivr
+from telcodesk.care.permissions import may_edit_ivr
+from telcodesk.care.routing.outline import OutlineNode, OutlineProblem
+from telcodesk.care.selectors.ivr import check_ivr_outline, ivr_outline
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 
@@ -244,7 +245,7 @@ def do_replace_ivr_tree(
     outline: str,
     channel: str = Channel.CONSOLE,
 ) -> IvrTreeChange:
-    """Replace the whole IVR menu with the one ``outline`` describes (see ``care.ivr_outline``).
+    """Replace the whole IVR menu with the one ``outline`` describes (see ``care.routing.outline``).
 
     The outline is checked as a whole before anything is written; any problem
     refuses it with ``IvrOutlineError`` listing every problem by line.

@@ -7,7 +7,7 @@ open for ``TELCODESK_SURVEY_REPLY_DAYS`` after it was sent.
 
 Nothing a subscriber answers is lost: every answer becomes a ``SurveyAnswer``.
 
-- **accepted**: read by ``care.survey_parsing`` while the survey is open; the
+- **accepted**: read by ``care.parsers.surveys`` while the survey is open; the
   complaint's ``satisfaction`` is set. A *dissatisfied* answer reopens the
   complaint to the owner's manager (``reopen_to_manager``).
 - **not understood**: the text could not be read; stored, and an SMS answer
@@ -27,6 +27,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
     Complaint,
@@ -36,9 +37,9 @@ from telcodesk.care.models import (
     SurveyAnswer,
     SurveyAnswerStatus,
 )
+from telcodesk.care.parsers.surveys import parse_survey_answer
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import complaints as complaint_services
-from telcodesk.care.survey_parsing import parse_survey_answer
 from telcodesk.core import phone
 from telcodesk.core.models import Channel, User
 from telcodesk.notify.services import do_notify
@@ -82,7 +83,7 @@ def do_answer_survey(*, now: dt.datetime, complaint: Complaint, raw_text: str, c
             channel == "console" and locked.state == ComplaintState.CLOSED):
         raise CareError(CareErrorCode.ILLEGAL_STATE,
                         f"no satisfaction survey is open for complaint {locked.code}")
-    if channel == "console" and actor is not None and not selectors.may_work_on(actor, locked):
+    if channel == "console" and actor is not None and not permissions.may_work_on(actor, locked):
         raise CareError(CareErrorCode.FORBIDDEN,
                         "only the complaint's handler, its owner or a manager may record it")
     raw = (raw_text or "").strip()

@@ -11,7 +11,8 @@ from typing import Any
 
 from django import template
 
-from telcodesk.care.forms_complaints import SURVEY_CHANNEL_LABELS
+from telcodesk.care import permissions
+from telcodesk.care.forms.complaints import SURVEY_CHANNEL_LABELS
 from telcodesk.care.selectors import complaints as selectors
 
 register = template.Library()
@@ -28,7 +29,7 @@ def customer_complaints(context: dict[str, Any], customer: Any) -> dict[str, Any
     complaints = list(selectors.complaints_of_customer(user, customer.pk)[:SHOWN + 1])
     return {"complaints": complaints[:SHOWN], "more": len(complaints) > SHOWN,
             "customer": customer, "request": request,
-            "may_receive": selectors.may_receive(user)}
+            "may_receive": permissions.may_receive(user)}
 
 
 @register.filter

@@ -27,7 +27,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -35,10 +35,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from telcodesk.care import dossier
-from telcodesk.care import forms_complaints as forms
+from telcodesk.care import permissions
 from telcodesk.care.errors import CareError
+from telcodesk.care.forms import complaints as forms
 from telcodesk.care.models import Complaint, ComplaintState, SurveyAnswerStatus
+from telcodesk.care.renderers import dossier
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.selectors import contacts
 from telcodesk.care.services import complaints as services
@@ -150,7 +151,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "rows": rows, "total": page.paginator.count,
                "overdue": _queue(user, now=now, filters=filters, overdue=True).count(),
                "query": query.urlencode(), "now": now,
-               "may_receive": selectors.may_receive(user)}
+               "may_receive": permissions.may_receive(user)}
     template = ("care/_complaint_queue.html" if _is_fragment_request(request)
                 else "care/complaint_queue.html")
     response = render(request, template, context)
@@ -286,18 +287,11 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 return redirect("console:complaint", code=complaint.code)
     return render(request, "care/complaint_form.html",
                   {"form": form, "call": call, "customer": customer, "matches": matches,
-                   "may_receive": selectors.may_receive(user)},
+                   "may_receive": permissions.may_receive(user)},
                   status=400 if form.errors else 200)
 
 
 # --- one complaint -----------------------------------------------------------------------
-
-
-def _owner_candidates(user: User, complaint: Complaint) -> QuerySet[User]:
-    staff = selectors.staff_to_transfer_to(user, complaint)
-    return (User.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk=complaint.handler_id))
-            .exclude(pk=complaint.owner_id).select_related("org_unit")
-            .order_by("org_unit__path", "username"))
 
 
 def _complaint_context(request: HttpRequest, complaint: Complaint, *,
@@ -305,7 +299,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
     user = _viewer(request)
     now = clock.now()
     bound = bound or {}
-    can_work = selectors.may_work_on(user, complaint)
+    can_work = permissions.may_work_on(user, complaint)
     working = complaint.state in selectors.WORKING_STATES
     closed = complaint.state == ComplaintState.CLOSED
     return {
@@ -316,7 +310,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
         "answers": selectors.survey_answers(complaint),
         "survey_pending": selectors.survey_pending(complaint),
         "can_work": can_work,
-        "can_reassign": selectors.may_reassign(user, complaint),
+        "can_reassign": permissions.may_reassign(user, complaint),
         "show_transfer": can_work and not closed,
         "show_reply": can_work and working,
         "show_close": can_work and complaint.state == ComplaintState.REPLIED,
@@ -325,7 +319,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
         "transfer_form": bound.get("transfer") or forms.TransferForm(
             staff=selectors.staff_to_transfer_to(user, complaint)),
         "reassign_form": bound.get("reassign") or forms.ReassignForm(
-            staff=_owner_candidates(user, complaint)),
+            staff=selectors.owner_candidates(user, complaint)),
         "reply_form": bound.get("reply") or forms.ReplyForm(),
         "close_form": bound.get("close") or forms.CloseForm(),
         "survey_form": bound.get("survey") or forms.PhoneSurveyForm(),
@@ -395,7 +389,7 @@ def complaint_transfer(request: HttpRequest, code: str) -> HttpResponse:
 def complaint_reassign(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     complaint = _complaint(user, code)
-    form = forms.ReassignForm(request.POST, staff=_owner_candidates(user, complaint))
+    form = forms.ReassignForm(request.POST, staff=selectors.owner_candidates(user, complaint))
     return _act(request, code, "reassign", form,
                 lambda c, d: services.do_reassign_complaint_owner(
                     now=clock.now(), actor=user, complaint=c, new_owner=d["new_owner"],

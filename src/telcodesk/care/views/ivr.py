@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from telcodesk.care.errors import CareError
-from telcodesk.care.forms_hotline import IvrOutlineForm, QueueMapForm, SkillGroupForm
+from telcodesk.care.forms.ivr import IvrOutlineForm, QueueMapForm, SkillGroupForm
 from telcodesk.care.models import SkillGroup
+from telcodesk.care.permissions import may_edit_ivr
 from telcodesk.care.selectors.ivr import (
     check_ivr_outline,
     groups_in_menu,
     ivr_outline,
     ivr_tree,
-    may_edit_ivr,
     preview_tree,
     queues_with_call_counts,
     skill_group_by_code,
@@ -46,7 +46,7 @@ from telcodesk.care.services.ivr import (
     do_replace_ivr_tree,
     do_update_skill_group,
 )
-from telcodesk.care.views.hotline import staff_member
+from telcodesk.care.views._common import staff_member
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, User
 

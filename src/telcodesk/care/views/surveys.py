@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from telcodesk.care import forms_complaints as forms
 from telcodesk.care.errors import CareError
+from telcodesk.care.forms import surveys as forms
 from telcodesk.care.models import Complaint, Satisfaction, SurveyAnswerStatus
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import surveys
 from telcodesk.core import clock
-from telcodesk.web.ratelimit import client_address
+from telcodesk.core.http import client_address
 
 SURVEY_POSTS = 10
 SURVEY_WINDOW = dt.timedelta(minutes=15)

@@ -30,7 +30,7 @@ from typing import IO
 
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models.complaints import ComplaintCategory, ComplaintChannel
-from telcodesk.care.survey_parsing import parse_survey_answer
+from telcodesk.care.parsers.surveys import parse_survey_answer
 from telcodesk.core.tabular import (
     Column,
     Problems,

@@ -7,7 +7,7 @@ call-centre logs, never from the API; ``POST`` records a visit, a chat, an
 e-mail... (``PI…`` ids) in its customer's branch, through
 ``care.services.interactions``. The list merges both, newest first. The caller
 sees what ``care.selectors.contacts`` allows, with numbers masked unless their
-role shows them. See ``docs/hotline.md`` and ``schemas_contacts``.
+role shows them. See ``docs/hotline.md`` and ``care.schemas.contacts``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
-from telcodesk.care import schemas_contacts as schemas
 from telcodesk.care.models import CallOutcome, HotlineCall, InteractionStatus
+from telcodesk.care.schemas import contacts as schemas
 from telcodesk.care.selectors.contacts import (
     OPENED_COMPLAINTS,
     caller_q,

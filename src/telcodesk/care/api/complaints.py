@@ -13,7 +13,7 @@
 - ``DELETE``: 405 (a complaint is never deleted).
 
 Events go to the ``troubleTicket`` hub's listeners (``ticketType`` ``complaint``).
-The document mapping is in ``schemas_complaints``.
+The document mapping is in ``care.schemas.complaints``.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
-from telcodesk.care import schemas_complaints as schemas
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import Complaint, ComplaintCategory, ComplaintChannel
+from telcodesk.care.permissions import may_receive
+from telcodesk.care.schemas import complaints as schemas
 from telcodesk.care.selectors.complaints import (
     complaint_for,
     complaints_visible_to,
-    may_receive,
 )
 from telcodesk.care.services import complaints as services
 from telcodesk.core import clock, tmf

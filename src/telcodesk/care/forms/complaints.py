@@ -168,9 +168,3 @@ class PhoneSurveyForm(forms.Form):
 class AppealForm(forms.Form):
     reference = forms.CharField(label=_("Regulator's reference"), required=False,
                                 max_length=60)
-
-
-class SurveyAnswerForm(forms.Form):
-    """The subscriber's answer in the self-service hall (three buttons)."""
-
-    answer = forms.ChoiceField(choices=[("1", "1"), ("2", "2"), ("3", "3")])

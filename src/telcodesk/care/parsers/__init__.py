@@ -1,0 +1,1 @@
+"""Pure parsers of the care domain (no database): survey answers, complaint-history files."""

@@ -1,0 +1,1 @@
+"""Documents rendered from what the selectors gather (they write nothing)."""
