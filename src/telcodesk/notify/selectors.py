@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 from telcodesk.notify import templating
 from telcodesk.notify.encoding import SmsLength, sms_length
@@ -30,12 +29,10 @@ from telcodesk.notify.models import (
     OutboxMessage,
     State,
 )
-from telcodesk.notify.services import compose, has_marketing_consent, may_delete, may_resend
+from telcodesk.notify.services import compose
 
 if TYPE_CHECKING:
     from telcodesk.customers.models import Customer
-
-__all__ = ["has_marketing_consent", "may_delete", "may_resend"]
 
 CUSTOMER_PANEL_SIZE = 20
 
@@ -65,6 +62,11 @@ def messages_for_customer(customer: Customer, *,
                 .order_by("-created_at", "-pk")[:limit])
 
 
+def customer_page_panel(*, customer: Customer) -> dict[str, Any]:
+    """The SMS panel of the customer page (registered in ``NotifyConfig.ready``)."""
+    return {"sms_messages": messages_for_customer(customer)}
+
+
 def failed_messages(user: User, *, kind: str = "", since: dt.date | None = None,
                     until: dt.date | None = None) -> QuerySet[OutboxMessage]:
     """Failed, undeliverable and expired messages the user may see, newest first.
@@ -85,10 +87,6 @@ def failed_messages(user: User, *, kind: str = "", since: dt.date | None = None,
             created_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(),
                                                tzinfo=zone))
     return messages.select_related("customer").order_by("-finished_at", "-pk")
-
-
-def may_edit_templates(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)
 
 
 # --- templates -----------------------------------------------------------------------

@@ -25,7 +25,6 @@ from django.utils.crypto import salted_hmac
 from telcodesk.core import phone
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.models import Channel, User
-from telcodesk.core.roles import Role
 from telcodesk.core.services import do_audit
 from telcodesk.notify import templating
 from telcodesk.notify.encoding import sms_length
@@ -48,6 +47,7 @@ from telcodesk.notify.models import (
     SmscMessageId,
     State,
 )
+from telcodesk.notify.permissions import TMF681_KEY_PREFIX, may_delete, may_resend
 from telcodesk.notify.transports.base import (
     DeliveryReport,
     ReceiptState,
@@ -402,24 +402,6 @@ def _build(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: Use
         next_attempt_at=send_at, finished_at=finished, channel=channel, created_by=actor,
         part_of=part_of, description=request.description[:300],
     )
-
-
-def may_resend(user: User) -> bool:
-    """Administrators and branch managers may resend failed messages (of their subtree)."""
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR, Role.BRANCH_MANAGER)
-
-
-TMF681_KEY_PREFIX = "tmf681:"
-
-
-def may_delete(user: User, message: OutboxMessage) -> bool:
-    """Who may delete a (visible) message: whoever may resend, or the user who
-    created it through TMF681. System messages (SLA alerts, order and complaint
-    SMS) are deleted by the resending roles only."""
-    if may_resend(user):
-        return True
-    return (message.created_by_id == user.pk
-            and message.dedupe_key.startswith(TMF681_KEY_PREFIX))
 
 
 @transaction.atomic
