@@ -2,12 +2,12 @@
 
 from django.urls import URLPattern, path
 
-from telcodesk.core import views, views_tokens
+from telcodesk.core import views
 
 console_patterns: list[URLPattern] = [
-    path("tokens/", views_tokens.token_list, name="tokens"),
-    path("tokens/new/", views_tokens.token_create, name="token_create"),
-    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("tokens/", views.token_list, name="tokens"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/notices/new/", views.calendar_notice_add,
          name="calendar_notice_add"),

@@ -18,7 +18,7 @@ from ninja import Router
 
 from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
-from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.customers import schemas
 from telcodesk.customers.models import Account, Customer, CustomerStatus, Tier
 from telcodesk.customers.permissions import may_edit_customers

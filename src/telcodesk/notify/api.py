@@ -16,7 +16,7 @@ from ninja import Router
 
 from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
-from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.tmf import ErrorOut
 from telcodesk.customers.errors import CustomerNotFound
 from telcodesk.customers.selectors import customer_for, search_customers
