@@ -8,10 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from telcodesk.core import phone
-from telcodesk.core.models import ApiToken, AuditEntry, OrgUnit, User
+from telcodesk.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, OrgUnit, User, hash_token
 from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.roles import Role
-from telcodesk.core.services import TOKEN_PREFIX, hash_token
 
 
 def scope_q(user: User, field: str = "org_unit") -> Q:

@@ -8,7 +8,6 @@ caller, and runs in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from telcodesk.core.calendar import PACKAGE, CalendarNotCovered
 from telcodesk.core.errors import CoreError, CoreErrorCode
 from telcodesk.core.models import (
     ALLOWED_PARENT_KIND,
+    TOKEN_PREFIX,
     ApiToken,
     AuditEntry,
     CalendarDay,
@@ -30,6 +30,7 @@ from telcodesk.core.models import (
     OrgUnit,
     OrgUnitKind,
     User,
+    hash_token,
 )
 from telcodesk.core.permissions import may_edit_calendar
 from telcodesk.core.roles import Role
@@ -149,13 +150,6 @@ def do_create_staff(
 
 
 # --- API tokens ---------------------------------------------------------------
-
-TOKEN_PREFIX = "tdk_"  # noqa: S105 - a public marker, not a secret
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class IssuedToken:

@@ -29,7 +29,6 @@ from telcodesk.notify.models import (
     OutboxMessage,
     State,
 )
-from telcodesk.notify.services import compose
 
 if TYPE_CHECKING:
     from telcodesk.customers.models import Customer
@@ -52,6 +51,11 @@ def message_for(user: User, pk: int | str) -> OutboxMessage:
     if found is None:
         raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no message {pk}")
     return found
+
+
+def message_by_id(pk: int) -> OutboxMessage | None:
+    """Any message by its id, unscoped: for the command line (the system, no viewer)."""
+    return OutboxMessage.objects.filter(pk=pk).first()
 
 
 def messages_for_customer(customer: Customer, *,
@@ -111,7 +115,7 @@ def template_text(kind: Kind, language: str) -> tuple[str, bool]:
 def sample_of(kind: Kind, language: str, body: str) -> tuple[str, SmsLength]:
     """A sample rendering of ``body`` and its length as the SMS centre counts it."""
     context = templating.sample_context(kind.placeholders, language=language)
-    text = compose(kind, context, language=language, template=body)
+    text = templating.compose_body(kind, body, context, language=language)
     return text, sms_length(text)
 
 

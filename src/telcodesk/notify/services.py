@@ -32,7 +32,6 @@ from telcodesk.notify.errors import NotifyError, NotifyErrorCode
 from telcodesk.notify.kinds import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
-    OPT_OUT_LINES,
     OPT_OUT_REPLIES,
     Category,
     Kind,
@@ -122,13 +121,9 @@ def template_for(kind: Kind, language: str) -> str:
 def compose(kind: Kind, context: Mapping[str, Any], *, language: str,
             template: str | None = None) -> str:
     """The text of a message of ``kind``, opt-out line included for marketing."""
-    body = templating.render(template if template is not None else template_for(kind, language),
-                             context, language=language)
-    if kind.category == Category.MARKETING:
-        line = OPT_OUT_LINES[language]
-        if line not in body:
-            body = f"{body}{'' if language == DEFAULT_LANGUAGE else ' '}{line}"
-    return body
+    return templating.compose_body(
+        kind, template if template is not None else template_for(kind, language), context,
+        language=language)
 
 
 def _language(language: str | None) -> str:
