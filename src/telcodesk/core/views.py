@@ -231,10 +231,6 @@ class TokenCreateForm(forms.Form):
             del self.fields["user"]
 
 
-def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 @login_required
 @require_GET
 def token_list(request: HttpRequest) -> HttpResponse:

@@ -519,8 +519,9 @@ def overlapping_standard(*, service: str, kind: str, area: str, tier: str,
 # --- the standards' vocabulary, for the apps above (they never import sla.models) -----------
 
 
-def pause_reason_choices() -> list[tuple[str, str]]:
-    """Why a clock may pause: ``(value, label)`` pairs, in the vocabulary's order."""
+def pause_reason_choices() -> list[tuple[str, Any]]:
+    """Why a clock may pause: ``(value, label)`` pairs, in the vocabulary's order (the
+    labels are lazy translations)."""
     return list(PauseReason.choices)
 
 
