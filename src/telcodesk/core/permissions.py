@@ -22,3 +22,9 @@ def may_see_full_numbers(user: Any) -> bool:
 def may_edit_calendar(user: User) -> bool:
     """Quality managers and administrators keep the working calendar."""
     return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
+
+
+def may_administer_tokens(user: User) -> bool:
+    """Administrators (and superusers) see, issue and revoke the API tokens of the users
+    in their branch subtree; everyone else only their own."""
+    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)

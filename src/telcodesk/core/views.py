@@ -42,8 +42,7 @@ from telcodesk.core.forms import (
     HolidayNoticeForm,
 )
 from telcodesk.core.models import Channel, User
-from telcodesk.core.permissions import may_edit_calendar
-from telcodesk.core.roles import Role
+from telcodesk.core.permissions import may_administer_tokens, may_edit_calendar
 from telcodesk.core.selectors import scope_q, tokens_visible_to
 from telcodesk.core.services import (
     do_enter_holiday_notice,
@@ -187,13 +186,9 @@ def calendar_day_remove(request: HttpRequest) -> HttpResponse:
 # --- API tokens ----------------------------------------------------------------------------
 
 
-def _administers_tokens(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)
-
-
 def _token_owners(user: User) -> QuerySet[User]:
     """Whom ``user`` may issue a token for: themselves, or (administrators) their subtree."""
-    if not _administers_tokens(user):
+    if not may_administer_tokens(user):
         return User.objects.filter(pk=user.pk)
     return (User.objects.filter(scope_q(user, field="org_unit") | Q(pk=user.pk), is_active=True)
             .select_related("org_unit").order_by("username"))
@@ -224,7 +219,7 @@ class TokenCreateForm(forms.Form):
         owners = _token_owners(viewer)
         user_field = cast(OwnerChoiceField, self.fields["user"])
         user_field.queryset = owners
-        if _administers_tokens(viewer):
+        if may_administer_tokens(viewer):
             user_field.required = True
             user_field.initial = viewer.pk
         else:
@@ -238,7 +233,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     tokens = tokens_visible_to(viewer).order_by("revoked_at", "-created_at")
     return render(request, "core/tokens.html", {
         "tokens": tokens,
-        "show_owner": _administers_tokens(viewer),
+        "show_owner": may_administer_tokens(viewer),
     })
 
 
