@@ -481,11 +481,6 @@ def standard_edges() -> list[tuple[dt.datetime, dt.datetime | None]]:
     return list(ServiceStandard.objects.values_list("active_from", "active_to"))
 
 
-def every_standard() -> QuerySet[ServiceStandard]:
-    """Every standard, enabled or not, in the model's order (reports and benches)."""
-    return ServiceStandard.objects.all()
-
-
 SERVICE_ORDER = [Service.FIXED, Service.BROADBAND, Service.MOBILE, Service.ANY]
 
 
