@@ -148,8 +148,8 @@ def run(args: argparse.Namespace, *, throwaway: bool) -> int:
         NetworkCounter,
         NetworkImport,
     )
-    from telcodesk.quality.selectors.standards import standard_in_force
     from telcodesk.sla.models import SlaClock
+    from telcodesk.sla.selectors import standard_in_force
 
     call_command("migrate", interactive=False, verbosity=0)
     engine = connection.vendor

@@ -74,10 +74,10 @@ def run(args: argparse.Namespace) -> int:
     from telcodesk.core.roles import Role
     from telcodesk.core.services import do_create_org_unit, do_create_staff
     from telcodesk.notify.models import OutboxMessage
-    from telcodesk.quality.selectors.standards import standard_in_force
     from telcodesk.sla import computation
     from telcodesk.sla.jobs import claim_deadlines
     from telcodesk.sla.models import SlaAlert, SlaClock, StaffAlertNumber
+    from telcodesk.sla.selectors import standard_in_force
 
     call_command("migrate", interactive=False, verbosity=0)
     zone = operator_zone()

@@ -506,11 +506,11 @@ def sms_resend(message_id: int) -> None:
     setup_django()
     from telcodesk.core.models import Channel
     from telcodesk.notify.errors import NotifyError, NotifyErrorCode
-    from telcodesk.notify.models import OutboxMessage
+    from telcodesk.notify.selectors import message_by_id
     from telcodesk.notify.services import do_resend
 
     with clear_errors():
-        message = OutboxMessage.objects.filter(pk=message_id).first()
+        message = message_by_id(message_id)
         if message is None:
             raise NotifyError(NotifyErrorCode.NOT_FOUND, f"no message {message_id}")
         do_resend(now=now(), message=message, actor=None, channel=Channel.CLI)

@@ -17,14 +17,14 @@ from telcodesk.core.calendar import (
     load_calendar,
     parse_working_hours,
 )
-from telcodesk.core.calendar_services import (
+from telcodesk.core.errors import CoreError, CoreErrorCode
+from telcodesk.core.models import AuditEntry, CalendarDay, Channel, HolidayNotice
+from telcodesk.core.roles import Role
+from telcodesk.core.services import (
     do_enter_holiday_notice,
     do_remove_calendar_day,
     do_set_calendar_day,
 )
-from telcodesk.core.errors import CoreError, CoreErrorCode
-from telcodesk.core.models import AuditEntry, CalendarDay, Channel, HolidayNotice
-from telcodesk.core.roles import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date

@@ -8,16 +8,17 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from telcodesk.core.roles import Role
+from telcodesk.customers.errors import CustomerNotFound
 from telcodesk.customers.models import Customer, PartyType
+from telcodesk.customers.permissions import may_edit_customers
 from telcodesk.customers.selectors import (
     customer_detail,
     customer_for,
     customer_unit_for,
-    may_edit_customers,
     search_customers,
     visible_customers,
 )
-from telcodesk.customers.services import CustomerNotFound, next_customer_code
+from telcodesk.customers.services import next_customer_code
 from tests.factories import AccountFactory, CustomerFactory, SubscriptionFactory
 
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import transaction
 
 from telcodesk.core.models import OrgUnit, User
+from telcodesk.customers.errors import CustomerError
 from telcodesk.customers.models import Account, Customer, Package, Subscription
 from telcodesk.customers.services import (
     AccountRow,
     BrandData,
-    CustomerError,
     CustomerRow,
     OfferingData,
     PackageData,

@@ -222,7 +222,7 @@ def test_staff_cover_every_role_and_the_demo_password_works(built):
 
 
 def test_the_demo_operator_publishes_its_vip_repair_promises(built):
-    from telcodesk.quality.models import ServiceStandard
+    from telcodesk.sla.models import ServiceStandard
 
     vip = ServiceStandard.objects.exclude(tier="any")
     assert vip.exists() and not vip.filter(enabled=False).exists()

@@ -16,8 +16,8 @@ from telcodesk.customers.models import (
     ValueAddedOffering,
 )
 from telcodesk.notify.models import OutboxMessage
-from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.services.standards import do_set_standard_enabled
+from telcodesk.sla.models import ServiceStandard
+from telcodesk.sla.services import do_set_standard_enabled
 from tests.factories import (
     AccountFactory,
     BrandFactory,

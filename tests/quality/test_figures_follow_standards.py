@@ -20,17 +20,16 @@ from telcodesk.quality.errors import QualityError
 from telcodesk.quality.indicators.compute import indicator_report
 from telcodesk.quality.indicators.drilldown import records_behind
 from telcodesk.quality.indicators.periods import parse_period
-from telcodesk.quality.models import IndicatorMembership, ServiceStandard
+from telcodesk.quality.models import IndicatorMembership
 from telcodesk.quality.report.document import assemble_document
 from telcodesk.quality.report.json import render_json
 from telcodesk.quality.report.markdown import render_markdown_document
 from telcodesk.quality.report.tmf657 import tmf657_dict
-from telcodesk.quality.selectors.standards import disabled_standards, standard_in_force
 from telcodesk.quality.services.membership import do_add_indicator_member
-from telcodesk.quality.services.standards import do_set_standard_enabled
 from telcodesk.sla import services as sla_services
-from telcodesk.sla.models import SlaClock
-from telcodesk.sla.selectors import explain
+from telcodesk.sla.models import ServiceStandard, SlaClock
+from telcodesk.sla.selectors import disabled_standards, explain, standard_in_force
+from telcodesk.sla.services import do_set_standard_enabled
 from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
 from tests.quality import indicator_records
@@ -193,9 +192,9 @@ def test_the_administrator_adds_a_member_and_enables_a_vip_standard(org, make_st
 
     example = ServiceStandard.objects.get(service="fixed", kind="repair", area="urban",
                                           tier="gold")
-    form = client.get(f"/admin/quality/servicestandard/{example.pk}/change/").content.decode()
+    form = client.get(f"/admin/sla/servicestandard/{example.pk}/change/").content.decode()
     assert 'name="enabled"' in form
-    page = client.post(f"/admin/quality/servicestandard/{example.pk}/change/",
+    page = client.post(f"/admin/sla/servicestandard/{example.pk}/change/",
                        {"active_to": "", "enabled": "on"})
     assert page.status_code == 302
     example.refresh_from_db()

@@ -8,16 +8,22 @@ from decimal import Decimal
 import pytest
 
 from telcodesk.core.calendar import CalendarNotCovered
-from telcodesk.quality.selectors.standards import standard_in_force
-from telcodesk.quality.services.standards import do_create_standard, do_retire_standard
 from telcodesk.sla.errors import SlaError
 from telcodesk.sla.models import SlaClock, SlaPause
-from telcodesk.sla.selectors import clock_by_reference, clock_status, explain, time_left
+from telcodesk.sla.selectors import (
+    clock_by_reference,
+    clock_status,
+    explain,
+    standard_in_force,
+    time_left,
+)
 from telcodesk.sla.services import (
     do_cancel_clock,
+    do_create_standard,
     do_pause_clock,
     do_reopen_clock,
     do_resume_clock,
+    do_retire_standard,
     do_start_clock,
     do_stop_clock,
 )

@@ -14,9 +14,9 @@ from telcodesk.core import clock
 from telcodesk.core.roles import Role
 from telcodesk.orders.models import ChecklistStep, TicketStatus, WorkOrder
 from telcodesk.orders.services import work_orders as services
-from telcodesk.quality.errors import QualityError
-from telcodesk.quality.selectors.standards import standard_in_force
-from telcodesk.quality.services.standards import do_create_standard
+from telcodesk.sla.errors import SlaError
+from telcodesk.sla.selectors import standard_in_force
+from telcodesk.sla.services import do_create_standard
 from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 
@@ -42,7 +42,7 @@ def repair_standard(now):
     try:
         standard_in_force(service="broadband", kind="repair", area="urban", tier="ordinary",
                           at=when)
-    except QualityError:
+    except SlaError:
         do_create_standard(now=when, actor=None, service="broadband", kind="repair",
                            area="urban", limit_value=24, limit_unit="hours",
                            excluded_pause_reasons=["customer_absent", "customer_postponed",

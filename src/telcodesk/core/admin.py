@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from telcodesk.core import clock
 from telcodesk.core.calendar import PACKAGE
-from telcodesk.core.calendar_services import do_remove_calendar_day, do_set_calendar_day
 from telcodesk.core.models import (
     ALLOWED_PARENT_KIND,
     ApiToken,
@@ -32,8 +31,14 @@ from telcodesk.core.models import (
     OrgUnitKind,
     User,
 )
-from telcodesk.core.selectors import may_edit_calendar
-from telcodesk.core.services import do_audit, do_create_org_unit, do_revoke_token
+from telcodesk.core.permissions import may_edit_calendar
+from telcodesk.core.services import (
+    do_audit,
+    do_create_org_unit,
+    do_remove_calendar_day,
+    do_revoke_token,
+    do_set_calendar_day,
+)
 
 # --- organisation ---------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from telcodesk.core.calendar_services import FIRST_YEAR, LAST_YEAR, NoticeDay
+from telcodesk.core.services import FIRST_YEAR, LAST_YEAR, NoticeDay
 
 _DAY_LINE = re.compile(r"^(\S+)\s+(\S+)(?:\s+(.*))?$")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -154,6 +155,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+
+# An API token reads ``tdk_<prefix>_<secret>``; only its hash is stored.
+TOKEN_PREFIX = "tdk_"  # noqa: S105 - a public marker, not a secret
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

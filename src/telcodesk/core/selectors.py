@@ -1,4 +1,5 @@
-"""Reads of the core app that carry a rule: branch scoping, token lookup."""
+"""Reads of the core app that carry a rule: branch scoping, token lookup, what a viewer
+may see of a number (``shown``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from telcodesk.core import phone
-from telcodesk.core.models import ApiToken, AuditEntry, OrgUnit, User
-from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
-from telcodesk.core.services import TOKEN_PREFIX, hash_token
+from telcodesk.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, OrgUnit, User, hash_token
+from telcodesk.core.permissions import may_see_full_numbers
+from telcodesk.core.roles import Role
 
 
 def scope_q(user: User, field: str = "org_unit") -> Q:
@@ -45,13 +46,6 @@ def org_unit_by_code(code: str) -> OrgUnit | None:
     return OrgUnit.objects.filter(code=code).first()
 
 
-def may_see_full_numbers(user: Any) -> bool:
-    """Whether ``user`` sees subscribers' numbers in full; anonymous viewers never do."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return user.is_superuser or user.has_role(*FULL_NUMBER_ROLES)
-
-
 def shown(viewer: Any, value: Any, *, full: bool | None = None) -> Any:
     """What ``viewer`` may see of ``value``: the one rule for numbers in everything
     staff and integrators receive (pages, TMF documents, exports, drill-downs, events).
@@ -77,10 +71,6 @@ def _masked(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_masked(item) for item in value]
     return value
-
-
-def may_edit_calendar(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 
 
 def active_token(raw: str) -> ApiToken | None:

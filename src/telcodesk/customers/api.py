@@ -18,9 +18,10 @@ from ninja import Router
 
 from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
-from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.customers import schemas
 from telcodesk.customers.models import Account, Customer, CustomerStatus, Tier
+from telcodesk.customers.permissions import may_edit_customers
 from telcodesk.customers.schemas import (
     CustomerCreateIn,
     CustomerOut,
@@ -29,7 +30,6 @@ from telcodesk.customers.schemas import (
 from telcodesk.customers.selectors import (
     customer_for,
     customer_unit_for,
-    may_edit_customers,
     visible_customers,
 )
 from telcodesk.customers.services import do_create_customer, do_update_customer

@@ -8,6 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from telcodesk.core.models import Area, OrgUnit
 
+# A customer number: ``C`` and 9 digits (``services.next_customer_code``).
+CUSTOMER_CODE_PREFIX = "C"
+CUSTOMER_CODE_DIGITS = 9
+
 
 class Service(models.TextChoices):
     FIXED = "fixed", _("Fixed telephone")

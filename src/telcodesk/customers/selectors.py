@@ -19,11 +19,14 @@ from telcodesk.core import phone
 from telcodesk.core.bulk import values_subquery
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
-from telcodesk.customers.models import Account, Customer, Package, Subscription, ValueAddedOffering
-from telcodesk.customers.services import (
+from telcodesk.customers.errors import CustomerNotFound
+from telcodesk.customers.models import (
     CUSTOMER_CODE_PREFIX,
-    CustomerNotFound,
-    may_edit_customer_records,
+    Account,
+    Customer,
+    Package,
+    Subscription,
+    ValueAddedOffering,
 )
 
 # Something a person types when looking for a number: digits, spaces, dashes, +, ().
@@ -91,11 +94,6 @@ def search_customers(user: User, q: str) -> QuerySet[Customer]:
         return customers.filter(Q(contact_phone=number) | Q(pk__in=holders))
     holders = Subscription.objects.filter(number=text).values("customer_id")
     return customers.filter(Q(name__icontains=text) | Q(pk__in=holders))
-
-
-def may_edit_customers(user: User) -> bool:
-    """Whether the user's role lets them create and change customers."""
-    return may_edit_customer_records(user)
 
 
 def customer_unit_for(user: User, code: str) -> OrgUnit | None:

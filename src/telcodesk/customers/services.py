@@ -6,21 +6,20 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from telcodesk.core import phone
 from telcodesk.core.bulk import BulkTable
-from telcodesk.core.errors import DomainError
 from telcodesk.core.models import OrgUnit, OrgUnitKind, User
-from telcodesk.core.roles import Role
 from telcodesk.core.services import do_audit
+from telcodesk.customers.errors import CustomerError, CustomerErrorCode
 from telcodesk.customers.models import (
+    CUSTOMER_CODE_DIGITS,
+    CUSTOMER_CODE_PREFIX,
     Account,
     BillingType,
     Brand,
@@ -34,40 +33,10 @@ from telcodesk.customers.models import (
     Tier,
     ValueAddedOffering,
 )
+from telcodesk.customers.permissions import may_edit_customers, may_edit_customers_of
 
-# --- customers: errors, create, update (TMF629 API, console) ---------------------------
+# --- customers: create, update (TMF629 API, console) ------------------------------------
 
-
-class CustomerErrorCode(StrEnum):
-    INVALID = "invalid"
-    NOT_FOUND = "customer_not_found"
-    FORBIDDEN = "forbidden"
-    ILLEGAL_TRANSITION = "illegal_status_transition"
-    CONFLICT = "conflict"
-
-
-class CustomerError(DomainError):
-    def __init__(self, code: CustomerErrorCode, message: str) -> None:
-        super().__init__(code, message)
-        self.http_status = {
-            CustomerErrorCode.NOT_FOUND: 404,
-            CustomerErrorCode.FORBIDDEN: 403,
-            CustomerErrorCode.ILLEGAL_TRANSITION: 409,
-            CustomerErrorCode.CONFLICT: 409,
-        }.get(code, 400)
-
-
-class CustomerNotFound(CustomerError, Http404):
-    """No such customer, or one outside the viewer's branch subtree (the same answer)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(CustomerErrorCode.NOT_FOUND, f"no customer {code!r}")
-
-
-# Roles that may create and change customers; everyone in scope may read them.
-CUSTOMER_EDITOR_ROLES = frozenset(
-    {Role.COUNTER_CLERK, Role.VIP_CLERK, Role.BRANCH_MANAGER, Role.ADMINISTRATOR}
-)
 # Org unit kinds a customer may belong to.
 CUSTOMER_UNIT_KINDS = frozenset({OrgUnitKind.COUNTY, OrgUnitKind.OUTLET})
 # Status moves a customer may make; "closed" is final.
@@ -80,14 +49,8 @@ CUSTOMER_TRANSITIONS: dict[str, frozenset[str]] = {
 CUSTOMER_CHANGEABLE = ("name", "status", "status_reason", "contact_phone", "email", "address",
                        "tier")
 
-CUSTOMER_CODE_PREFIX = "C"
-CUSTOMER_CODE_DIGITS = 9
 _CUSTOMER_CODE = re.compile(rf"^{CUSTOMER_CODE_PREFIX}\d{{{CUSTOMER_CODE_DIGITS}}}$")
 _CODE_ATTEMPTS = 5
-
-
-def may_edit_customer_records(user: User) -> bool:
-    return user.is_superuser or user.has_role(*CUSTOMER_EDITOR_ROLES)
 
 
 def next_customer_code() -> str:
@@ -114,11 +77,9 @@ def next_customer_code() -> str:
 def _check_editor(actor: User | None, unit: OrgUnit) -> None:
     if actor is None:  # system, CLI and bulk loaders
         return
-    if not may_edit_customer_records(actor):
+    if not may_edit_customers(actor):
         raise CustomerError(CustomerErrorCode.FORBIDDEN, "your role may not change customers")
-    if actor.is_superuser:
-        return
-    if actor.org_unit is None or not unit.is_within(actor.org_unit):
+    if not may_edit_customers_of(actor, unit):
         raise CustomerError(CustomerErrorCode.FORBIDDEN,
                             f"branch {unit.code} is outside your branch")
 

@@ -17,10 +17,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from telcodesk.core import panels
 from telcodesk.core.models import User
 from telcodesk.core.selectors import audit_trail
 from telcodesk.customers.selectors import customer_detail, search_customers
-from telcodesk.notify.selectors import messages_for_customer
 
 RESULTS_PER_PAGE = 25
 AUDIT_ENTRIES_SHOWN = 10
@@ -67,5 +67,6 @@ def customer_page(request: HttpRequest, code: str) -> HttpResponse:
         "subscriptions": list(customer.subscriptions.all()),
         "audit_entries": audit_trail(target_type="customer", target_id=customer.code,
                                      limit=AUDIT_ENTRIES_SHOWN),
-        "sms_messages": messages_for_customer(customer),
+        # The SMS panel comes from notify (an app above customers), by registration.
+        **panels.contributions(panels.CUSTOMER_PAGE, customer=customer),
     })

@@ -45,8 +45,8 @@ from telcodesk.demo.hotline_activity import import_demo_hotline
 from telcodesk.demo.network_activity import build_demo_billing, build_demo_network
 from telcodesk.demo.orders_activity import generate_orders_activity, half_year_before
 from telcodesk.notify.selectors import outbox_size
-from telcodesk.quality.selectors.standards import disabled_standards
-from telcodesk.quality.services.standards import do_set_standard_enabled
+from telcodesk.sla.selectors import disabled_standards
+from telcodesk.sla.services import do_set_standard_enabled
 
 DEMO_PASSWORD = "telcodesk-demo"  # noqa: S105 - documented, shared by every demo login
 DEFAULT_SUBSCRIBERS = 3000

@@ -16,10 +16,10 @@ from ninja import Router
 
 from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
-from telcodesk.core.selectors import may_see_full_numbers
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.tmf import ErrorOut
+from telcodesk.customers.errors import CustomerNotFound
 from telcodesk.customers.selectors import customer_for, search_customers
-from telcodesk.customers.services import CustomerNotFound
 from telcodesk.notify import schemas
 from telcodesk.notify.kinds import LANGUAGES
 from telcodesk.notify.models import OutboxMessage

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from telcodesk.core.ids import row_id
 from telcodesk.core.models import User
-from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 from telcodesk.notify import templating
 from telcodesk.notify.encoding import SmsLength, sms_length
@@ -30,12 +29,9 @@ from telcodesk.notify.models import (
     OutboxMessage,
     State,
 )
-from telcodesk.notify.services import compose, has_marketing_consent, may_delete, may_resend
 
 if TYPE_CHECKING:
     from telcodesk.customers.models import Customer
-
-__all__ = ["has_marketing_consent", "may_delete", "may_resend"]
 
 CUSTOMER_PANEL_SIZE = 20
 
@@ -57,12 +53,22 @@ def message_for(user: User, pk: int | str) -> OutboxMessage:
     return found
 
 
+def message_by_id(pk: int) -> OutboxMessage | None:
+    """Any message by its id, unscoped: for the command line (the system, no viewer)."""
+    return OutboxMessage.objects.filter(pk=pk).first()
+
+
 def messages_for_customer(customer: Customer, *,
                           limit: int = CUSTOMER_PANEL_SIZE) -> list[OutboxMessage]:
     """The latest messages to ``customer``. The caller fetched the customer through a
     scoped selector, which is what entitles the viewer to see them."""
     return list(OutboxMessage.objects.filter(customer=customer)
                 .order_by("-created_at", "-pk")[:limit])
+
+
+def customer_page_panel(*, customer: Customer) -> dict[str, Any]:
+    """The SMS panel of the customer page (registered in ``NotifyConfig.ready``)."""
+    return {"sms_messages": messages_for_customer(customer)}
 
 
 def failed_messages(user: User, *, kind: str = "", since: dt.date | None = None,
@@ -87,10 +93,6 @@ def failed_messages(user: User, *, kind: str = "", since: dt.date | None = None,
     return messages.select_related("customer").order_by("-finished_at", "-pk")
 
 
-def may_edit_templates(user: User) -> bool:
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)
-
-
 # --- templates -----------------------------------------------------------------------
 
 
@@ -113,7 +115,7 @@ def template_text(kind: Kind, language: str) -> tuple[str, bool]:
 def sample_of(kind: Kind, language: str, body: str) -> tuple[str, SmsLength]:
     """A sample rendering of ``body`` and its length as the SMS centre counts it."""
     context = templating.sample_context(kind.placeholders, language=language)
-    text = compose(kind, context, language=language, template=body)
+    text = templating.compose_body(kind, body, context, language=language)
     return text, sms_length(text)
 
 

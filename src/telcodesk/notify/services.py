@@ -25,7 +25,6 @@ from django.utils.crypto import salted_hmac
 from telcodesk.core import phone
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.models import Channel, User
-from telcodesk.core.roles import Role
 from telcodesk.core.services import do_audit
 from telcodesk.notify import templating
 from telcodesk.notify.encoding import sms_length
@@ -33,7 +32,6 @@ from telcodesk.notify.errors import NotifyError, NotifyErrorCode
 from telcodesk.notify.kinds import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
-    OPT_OUT_LINES,
     OPT_OUT_REPLIES,
     Category,
     Kind,
@@ -48,6 +46,7 @@ from telcodesk.notify.models import (
     SmscMessageId,
     State,
 )
+from telcodesk.notify.permissions import TMF681_KEY_PREFIX, may_delete, may_resend
 from telcodesk.notify.transports.base import (
     DeliveryReport,
     ReceiptState,
@@ -122,13 +121,9 @@ def template_for(kind: Kind, language: str) -> str:
 def compose(kind: Kind, context: Mapping[str, Any], *, language: str,
             template: str | None = None) -> str:
     """The text of a message of ``kind``, opt-out line included for marketing."""
-    body = templating.render(template if template is not None else template_for(kind, language),
-                             context, language=language)
-    if kind.category == Category.MARKETING:
-        line = OPT_OUT_LINES[language]
-        if line not in body:
-            body = f"{body}{'' if language == DEFAULT_LANGUAGE else ' '}{line}"
-    return body
+    return templating.compose_body(
+        kind, template if template is not None else template_for(kind, language), context,
+        language=language)
 
 
 def _language(language: str | None) -> str:
@@ -402,24 +397,6 @@ def _build(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: Use
         next_attempt_at=send_at, finished_at=finished, channel=channel, created_by=actor,
         part_of=part_of, description=request.description[:300],
     )
-
-
-def may_resend(user: User) -> bool:
-    """Administrators and branch managers may resend failed messages (of their subtree)."""
-    return user.is_superuser or user.has_role(Role.ADMINISTRATOR, Role.BRANCH_MANAGER)
-
-
-TMF681_KEY_PREFIX = "tmf681:"
-
-
-def may_delete(user: User, message: OutboxMessage) -> bool:
-    """Who may delete a (visible) message: whoever may resend, or the user who
-    created it through TMF681. System messages (SLA alerts, order and complaint
-    SMS) are deleted by the resending roles only."""
-    if may_resend(user):
-        return True
-    return (message.created_by_id == user.pk
-            and message.dedupe_key.startswith(TMF681_KEY_PREFIX))
 
 
 @transaction.atomic

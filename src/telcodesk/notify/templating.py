@@ -18,6 +18,7 @@ from typing import Any
 
 from telcodesk.core.clock import local
 from telcodesk.notify.errors import NotifyError, NotifyErrorCode
+from telcodesk.notify.kinds import DEFAULT_LANGUAGE, OPT_OUT_LINES, Category, Kind
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -130,3 +131,16 @@ def sample_context(names: Iterable[str], *, language: str) -> dict[str, str]:
         else "National Day offer: 30 GB for CNY 10 this month.",
     }
     return {name: samples.get(name, name.upper()) for name in names}
+
+
+def compose_body(kind: Kind, template: str, context: Mapping[str, Any], *,
+                 language: str) -> str:
+    """``template`` rendered for a message of ``kind``, opt-out line included for
+    marketing (``services.compose`` picks the template; the editor's preview passes
+    the one being edited)."""
+    body = render(template, context, language=language)
+    if kind.category == Category.MARKETING:
+        line = OPT_OUT_LINES[language]
+        if line not in body:
+            body = f"{body}{'' if language == DEFAULT_LANGUAGE else ' '}{line}"
+    return body

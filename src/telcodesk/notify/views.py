@@ -27,10 +27,9 @@ from telcodesk.core.models import Channel, User
 from telcodesk.notify.errors import NotifyError
 from telcodesk.notify.forms import FailureFilterForm, TemplateForm
 from telcodesk.notify.kinds import KINDS, LANGUAGES
+from telcodesk.notify.permissions import may_edit_templates, may_resend
 from telcodesk.notify.selectors import (
     failed_messages,
-    may_edit_templates,
-    may_resend,
     sample_of,
     template_rows,
     template_text,

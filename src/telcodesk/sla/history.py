@@ -25,11 +25,10 @@ from django.db import connection
 from telcodesk.core.bulk import BulkTable, instant_column
 from telcodesk.core.calendar import WorkingCalendar, load_calendar
 from telcodesk.core.errors import DomainError
-from telcodesk.quality.models import PauseReason, ServiceStandard
-from telcodesk.quality.selectors.standards import standard_in_force
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
-from telcodesk.sla.models import ClockState, SlaClock, SlaPause
+from telcodesk.sla.models import ClockState, PauseReason, ServiceStandard, SlaClock, SlaPause
+from telcodesk.sla.selectors import standard_edges, standard_in_force
 
 PAUSE_REASONS = frozenset(PauseReason.values)
 STOPPED = ClockState.STOPPED.value
@@ -116,7 +115,7 @@ def calendar_for(unit: str) -> WorkingCalendar | None:
 
 
 class StandardsInForce:
-    """``quality.selectors.standard_in_force``, asked once per key and period.
+    """``selectors.standard_in_force``, asked once per key and period.
 
     Which standard is in force can only change at an ``active_from`` or
     ``active_to`` of some standard; between two such instants the answer for a
@@ -125,7 +124,7 @@ class StandardsInForce:
 
     def __init__(self) -> None:
         edges: set[dt.datetime] = set()
-        for start, end in ServiceStandard.objects.values_list("active_from", "active_to"):
+        for start, end in standard_edges():
             edges.add(start)
             if end is not None:
                 edges.add(end)

@@ -1,8 +1,10 @@
-"""Reads of the SLA engine: time left, status, the clock's story, who is alerted."""
+"""Reads of the SLA engine: time left, status, the clock's story, who is alerted;
+which service standard is in force for a request, and the standards' vocabulary."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,7 +33,17 @@ from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
-from telcodesk.sla.models import ClockState, PauseReason, SlaClock, StaffAlertNumber
+from telcodesk.sla.models import (
+    ClockState,
+    PauseReason,
+    RequestKind,
+    Service,
+    ServiceStandard,
+    SlaClock,
+    StaffAlertNumber,
+    StandardArea,
+    Tier,
+)
 
 MAX_EXPLAINED_DAYS = 120
 
@@ -189,8 +201,6 @@ def explain(clock: SlaClock, *, now: dt.datetime) -> list[str]:
 def due_under_standard(*, service: str, kind: str, area: str, tier: str,
                        accepted_at: dt.datetime) -> str:
     """One line: the due time of a request accepted at ``accepted_at`` (``sla due``)."""
-    from telcodesk.quality.selectors.standards import standard_in_force
-
     standard = standard_in_force(service=service, kind=kind, area=area, tier=tier,
                                  at=accepted_at)
     unit = standard.limit_unit
@@ -404,6 +414,107 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
     return found
 
 
+# --- the service standards ---------------------------------------------------------------------
+
+
+def in_force_q(at: dt.datetime) -> Q:
+    return Q(active_from__lte=at) & (Q(active_to__isnull=True) | Q(active_to__gt=at))
+
+
+def standard_in_force(*, service: str, kind: str, area: str, tier: str,
+                      at: dt.datetime) -> ServiceStandard:
+    """The most specific standard in force at ``at`` for a request.
+
+    Exact tier beats ``any``, then exact area beats ``any``; a service of ``any``
+    (complaint replies) matches every service. A disabled standard is never in
+    force. Nothing in force is an ``SlaError`` naming the key.
+    """
+    if service not in Service.values:
+        raise SlaError(SlaErrorCode.INVALID, f"unknown service {service!r}")
+    if kind not in RequestKind.values:
+        raise SlaError(SlaErrorCode.INVALID, f"unknown request kind {kind!r}")
+    if area not in StandardArea.values:
+        raise SlaError(SlaErrorCode.INVALID, f"unknown area {area!r}")
+    if tier not in Tier.values:
+        raise SlaError(SlaErrorCode.INVALID, f"unknown customer tier {tier!r}")
+    candidates = list(ServiceStandard.objects.filter(
+        in_force_q(at), enabled=True, service__in={service, Service.ANY}, kind=kind,
+        area__in={area, StandardArea.ANY}, tier__in={tier, Tier.ANY}))
+    if not candidates:
+        raise SlaError(
+            SlaErrorCode.NOT_FOUND,
+            f"no service standard in force on {at.isoformat()} for {service} {kind} "
+            f"({area}, tier {tier}): publish one first")
+
+    def rank(standard: ServiceStandard) -> tuple[int, int, int]:
+        return (standard.tier == tier, standard.area == area, standard.service == service)
+
+    return max(candidates, key=rank)
+
+
+def regulator_standard_in_force(*, service: str, kind: str, area: str,
+                                at: dt.datetime) -> ServiceStandard | None:
+    """The regulator's limit for a request: the ``any``-tier standard in force at ``at``
+    for its service, kind and area (what the indicators judge it against, whatever
+    stricter tier standard its own clock runs on); None when there is none."""
+    try:
+        return standard_in_force(service=service, kind=kind, area=area, tier=Tier.ANY, at=at)
+    except SlaError:
+        return None
+
+
+def disabled_standards(*, at: dt.datetime) -> QuerySet[ServiceStandard]:
+    """Standards that would be in force at ``at`` but are not enabled (the shipped VIP
+    examples): shown to the quality manager, ready to enable."""
+    return ServiceStandard.objects.filter(in_force_q(at), enabled=False).order_by(
+        "service", "kind", "area", "tier")
+
+
+def standards_in_force(*, at: dt.datetime) -> QuerySet[ServiceStandard]:
+    """The enabled standards in force at ``at``."""
+    return ServiceStandard.objects.filter(in_force_q(at), enabled=True).order_by(
+        "service", "kind", "area", "tier")
+
+
+def standard_edges() -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """Every standard's ``(active_from, active_to)``: the instants at which the standard
+    in force for some key may change."""
+    return list(ServiceStandard.objects.values_list("active_from", "active_to"))
+
+
+SERVICE_ORDER = [Service.FIXED, Service.BROADBAND, Service.MOBILE, Service.ANY]
+
+
+def published_standards(*, at: dt.datetime) -> OrderedDict[str, list[ServiceStandard]]:
+    """The standards in force grouped by service, in publication order (public page)."""
+    kinds = list(RequestKind.values)
+    areas = list(StandardArea.values)
+    tiers = list(Tier.values)
+    rows = sorted(standards_in_force(at=at), key=lambda s: (
+        SERVICE_ORDER.index(Service(s.service)), kinds.index(s.kind),
+        tiers.index(s.tier) if s.tier != Tier.ANY else -1, areas.index(s.area)))
+    grouped: OrderedDict[str, list[ServiceStandard]] = OrderedDict()
+    for row in rows:
+        grouped.setdefault(row.service, []).append(row)
+    return grouped
+
+
+def overlapping_standard(*, service: str, kind: str, area: str, tier: str,
+                         active_from: dt.datetime, active_to: dt.datetime | None,
+                         exclude_id: int | None = None) -> ServiceStandard | None:
+    """Another standard of the same key whose period meets ``[active_from, active_to)``."""
+    q = ServiceStandard.objects.filter(service=service, kind=kind, area=area, tier=tier).filter(
+        Q(active_to__isnull=True) | Q(active_to__gt=active_from))
+    if active_to is not None:
+        q = q.filter(active_from__lt=active_to)
+    if exclude_id is not None:
+        q = q.exclude(pk=exclude_id)
+    return q.order_by("active_from").first()
+
+
+# --- the standards' vocabulary, for the apps above (they never import sla.models) -----------
+
+
 def pause_reason_choices() -> list[tuple[str, Any]]:
     """The reasons a clock may be paused for, ``(value, label)``, for other apps' forms.
 
@@ -420,6 +531,12 @@ def pause_reason_values() -> tuple[str, ...]:
 def other_pause_reason() -> str:
     """The reason recorded for a pause whose cause has no value of its own."""
     return str(PauseReason.OTHER)
+
+
+
+def service_label(service: str) -> str:
+    """The label of a standard's service (``fixed``, ``broadband``, ``mobile``, ``any``)."""
+    return str(Service(service).label)
 
 
 # --- for the apps whose records run clocks (care): reads without the clock's model ----------

@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from telcodesk.core.clock import operator_zone
 from telcodesk.core.models import OrgUnit, OrgUnitKind
@@ -49,14 +50,12 @@ from telcodesk.quality.indicators.types import (
     Scope,
     Target,
 )
-from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.selectors import (
-    indicator_members,
-    is_member,
-    standards_in_force,
-    targets_in_force,
-)
-from telcodesk.sla.selectors import bucket_starts
+from telcodesk.quality.selectors.membership import indicator_members, is_member
+from telcodesk.quality.selectors.targets import targets_in_force
+from telcodesk.sla.selectors import bucket_starts, standards_in_force
+
+if TYPE_CHECKING:
+    from telcodesk.sla.models import ServiceStandard
 
 HUNDRED = Decimal(100)
 OPERATOR_KEY = ("op", "")

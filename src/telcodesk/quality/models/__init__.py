@@ -1,6 +1,5 @@
 """Tables of the quality domain, one module per subject:
 
-- ``standards``  the published time limits (service standards)
 - ``membership`` which requests feed which time-limit indicator
 - ``targets``    targets of the indicators that are not time limits
 - ``network``    cells and their busy-hour counters
@@ -12,20 +11,11 @@ from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
 from telcodesk.quality.models.membership import IndicatorMembership, Measure, MemberKind
 from telcodesk.quality.models.network import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.models.reports import ReportNarrative, ReportPublication
-from telcodesk.quality.models.standards import (
-    LimitUnit,
-    PauseReason,
-    RequestKind,
-    Service,
-    ServiceStandard,
-    StandardArea,
-    Tier,
-)
 from telcodesk.quality.models.targets import IndicatorTarget, TargetComparison
 
 __all__ = [
-    "BillingErrorCount", "BillingSource", "IndicatorMembership", "IndicatorTarget", "LimitUnit",
+    "BillingErrorCount", "BillingSource", "IndicatorMembership", "IndicatorTarget",
     "Measure", "MemberKind", "NetworkCell",
-    "NetworkCounter", "NetworkImport", "PauseReason", "ReportNarrative", "ReportPublication",
-    "RequestKind", "Service", "ServiceStandard", "StandardArea", "TargetComparison", "Tier",
+    "NetworkCounter", "NetworkImport", "ReportNarrative", "ReportPublication",
+    "TargetComparison",
 ]

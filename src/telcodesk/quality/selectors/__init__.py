@@ -9,9 +9,3 @@ this package re-exports nothing):
 - ``billing``     billing-error totals (through the registered source), the counts page
 """
 
-# Transitional, for ``indicators/compute.py`` only (rewritten in parallel with this
-# layout): it still imports these names from the package. Point it at the capability
-# modules and delete these lines; nothing else may import from here.
-from telcodesk.quality.selectors.membership import indicator_members, is_member  # noqa: F401
-from telcodesk.quality.selectors.standards import standards_in_force  # noqa: F401
-from telcodesk.quality.selectors.targets import targets_in_force  # noqa: F401

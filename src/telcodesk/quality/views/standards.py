@@ -8,20 +8,20 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from telcodesk.core import clock
-from telcodesk.quality.models import Measure, PauseReason, Service
+from telcodesk.quality.models import Measure
 from telcodesk.quality.selectors.membership import memberships
 from telcodesk.quality.selectors.reports import latest_published_table
-from telcodesk.quality.selectors.standards import published_standards
+from telcodesk.sla.selectors import pause_reason_choices, published_standards, service_label
 
 
 @require_GET
 def standards(request: HttpRequest) -> HttpResponse:
     now = clock.now()
-    reason_labels = dict(PauseReason.choices)
+    reason_labels = dict(pause_reason_choices())
     groups = []
     for service, rows in published_standards(at=now).items():
         groups.append({
-            "service": Service(service).label,
+            "service": service_label(service),
             "rows": [{"standard": row,
                       "excluded": [reason_labels.get(r, r) for r in row.excluded_pause_reasons]}
                      for row in rows],

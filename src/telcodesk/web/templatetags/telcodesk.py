@@ -19,8 +19,9 @@ from django.utils.translation import get_language
 
 from telcodesk.core import money, phone
 from telcodesk.core.models import OrgUnit
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.roles import Role
-from telcodesk.core.selectors import may_see_full_numbers, shown
+from telcodesk.core.selectors import shown
 
 register = template.Library()
 

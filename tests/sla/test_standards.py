@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from telcodesk.core.models import AuditEntry
-from telcodesk.quality.errors import QualityError
-from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.selectors.standards import standard_in_force
-from telcodesk.quality.services.standards import (
+from telcodesk.sla.errors import SlaError
+from telcodesk.sla.models import ServiceStandard
+from telcodesk.sla.selectors import standard_in_force
+from telcodesk.sla.services import (
     do_create_standard,
     do_retire_standard,
     do_set_standard_enabled,
@@ -85,14 +85,14 @@ def test_vip_tier_gets_its_shorter_limit_once_enabled_and_others_fall_back_to_an
 
 def test_a_request_nobody_published_a_standard_for_is_refused(now):
     ServiceStandard.objects.filter(service="mobile", kind="repair").delete()
-    with pytest.raises(QualityError, match="no service standard in force"):
+    with pytest.raises(SlaError, match="no service standard in force"):
         standard_in_force(service="mobile", kind="repair", area="urban", tier="ordinary",
                           at=now)
 
 
 def test_an_overlapping_standard_is_refused_and_nothing_changes(now):
     before = ServiceStandard.objects.count()
-    with pytest.raises(QualityError) as caught:
+    with pytest.raises(SlaError) as caught:
         do_create_standard(now=now, actor=None, service="broadband", kind="install",
                            area="urban", tier="any", limit_value=2, limit_unit="working_days",
                            active_from=now)
@@ -118,7 +118,7 @@ def test_retire_then_publish_a_new_standard_from_that_instant(now):
                              tier="ordinary", at=switch).pk == new.pk
     assert AuditEntry.objects.filter(action="standard.create", target_id=str(new.pk)).exists()
     # A standard ending inside the new one's period is refused too.
-    with pytest.raises(QualityError, match="overlaps"):
+    with pytest.raises(SlaError, match="overlaps"):
         do_create_standard(now=now, actor=None, service="broadband", kind="install",
                            area="urban", limit_value="1", limit_unit="working_days",
                            active_from=now - dt.timedelta(days=400),
@@ -136,7 +136,7 @@ def test_bad_standards_are_refused(now, kwargs, message):
     base = dict(now=now, actor=None, service="fixed", kind="install", area="urban",
                 tier="gold", limit_value=2, limit_unit="working_days",
                 active_from=now + dt.timedelta(days=1))
-    with pytest.raises(QualityError, match=message):
+    with pytest.raises(SlaError, match=message):
         do_create_standard(**{**base, **kwargs})
 
 

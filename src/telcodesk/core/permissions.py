@@ -1,0 +1,30 @@
+"""Who may do what in the core app: every yes/no rule of core.
+
+``may_see_full_numbers`` is the one rule for subscribers' numbers in everything staff
+and integrators receive (``selectors.shown`` applies it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telcodesk.core.models import User
+from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
+
+
+def may_see_full_numbers(user: Any) -> bool:
+    """Whether ``user`` sees subscribers' numbers in full; anonymous viewers never do."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_superuser or user.has_role(*FULL_NUMBER_ROLES)
+
+
+def may_edit_calendar(user: User) -> bool:
+    """Quality managers and administrators keep the working calendar."""
+    return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
+
+
+def may_administer_tokens(user: User) -> bool:
+    """Administrators (and superusers) see, issue and revoke the API tokens of the users
+    in their branch subtree; everyone else only their own."""
+    return user.is_superuser or user.has_role(Role.ADMINISTRATOR)
