@@ -17,6 +17,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -402,3 +403,10 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
     if found is None:
         raise SlaError(SlaErrorCode.NOT_FOUND, f"no time-limit clock #{pk} in your branch")
     return found
+
+
+def first_finished_at() -> dt.datetime | None:
+    """When the earliest stopped clock stopped (None: none yet); where daily totals of
+    the finished clocks start (``quality.services.totals``)."""
+    return (SlaClock.objects.filter(state=ClockState.STOPPED)
+            .aggregate(first=Min("stopped_at"))["first"])
