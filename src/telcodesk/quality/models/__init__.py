@@ -6,6 +6,7 @@
 - ``network``    cells and their busy-hour counters
 - ``billing``    monthly billing-error counts (until billing exists)
 - ``reports``    the report's narrative per period, published reports
+- ``totals``     daily totals of the records the indicators count, their watermark
 """
 
 from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
@@ -22,10 +23,19 @@ from telcodesk.quality.models.standards import (
     Tier,
 )
 from telcodesk.quality.models.targets import IndicatorTarget, TargetComparison
+from telcodesk.quality.models.totals import (
+    DailyCallTotal,
+    DailyClockTotal,
+    DailySurveyTotal,
+    TotalsChange,
+    TotalsState,
+)
 
 __all__ = [
-    "BillingErrorCount", "BillingSource", "IndicatorMembership", "IndicatorTarget", "LimitUnit",
+    "BillingErrorCount", "BillingSource", "DailyCallTotal", "DailyClockTotal",
+    "DailySurveyTotal", "IndicatorMembership", "IndicatorTarget", "LimitUnit",
     "Measure", "MemberKind", "NetworkCell",
     "NetworkCounter", "NetworkImport", "PauseReason", "ReportNarrative", "ReportPublication",
     "RequestKind", "Service", "ServiceStandard", "StandardArea", "TargetComparison", "Tier",
+    "TotalsChange", "TotalsState",
 ]
