@@ -1,12 +1,15 @@
 """Compute every indicator for a period: the operator (or one unit), its cities,
 counties and urban/rural areas, the monthly trend and the previous period.
 
-Each source table is read ONCE for the whole report: one aggregate query per
-source over ``[previous period's start, period's end)``, grouped by branch,
-area, month (cut at the period's start) and the source's own keys
-(``indicators.sources``). The rows are then rolled up in Python over the
-org-unit tree (branches are few): a row counts for the scope (the operator or
-the unit asked for), for its city, its county and its area.
+Each source is read ONCE for the whole report over ``[previous period's start,
+period's end)``, grouped by branch, area, month (cut at the period's start) and
+the source's own keys (``indicators.sources``): the clocks, survey answers and
+calls from their daily totals for the days counted and from the rows for the
+rest (``quality.selectors.totals``, the same figures exactly; ``totals=False``
+reads every row), the counters and billing counts from their tables. The rows
+are then rolled up in Python over the org-unit tree (branches are few): a row
+counts for the scope (the operator or the unit asked for), for its city, its
+county and its area.
 
 Values stay exact (``Decimal``, unrounded): a mean is Σ ÷ n in the limit's unit,
 a rate is numerator × 100 ÷ denominator (percent), the billing error rate a bare
@@ -50,7 +53,8 @@ from telcodesk.quality.indicators.types import (
     Target,
 )
 from telcodesk.quality.models import ServiceStandard
-from telcodesk.quality.selectors import (
+from telcodesk.quality.selectors import totals as totals_selectors
+from telcodesk.quality.selectors.standards import (
     indicator_members,
     is_member,
     standards_in_force,
@@ -223,12 +227,13 @@ def _matches(definition: IndicatorDefinition, members: dict[str, frozenset[str]]
 
 
 def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-              end: dt.datetime, splits: list[dt.datetime]) -> None:
+              end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True) -> None:
     sla_defs = [d for d in INDICATORS if d.source == "sla"
                 or (d.source == "complaints" and d.kinds)]
     members = indicator_members()
-    rows = sources.finished_clock_totals(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
-                                 zone=operator_zone(), splits=splits)
+    read = totals_selectors.finished_clock_totals if totals else sources.finished_clock_totals
+    rows = read(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
+                zone=operator_zone(), splits=splits)
     matching_of: dict[tuple[str, str, str, str], list[IndicatorDefinition]] = {}
     for row in rows:
         signature = (row.service, row.kind, row.area, row.request_types)
@@ -256,8 +261,10 @@ def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
 
 
 def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-                     end: dt.datetime, splits: list[dt.datetime]) -> None:
-    for row in sources.survey_totals(start=start, end=end, zone=operator_zone(), splits=splits):
+                     end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True
+                     ) -> None:
+    read = totals_selectors.survey_totals if totals else sources.survey_totals
+    for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
         bucket = buckets.index(row.month)
         for key in tree.scope_keys(row.org_unit_id, row.area):
             store.setdefault(("complaint_satisfaction", key, bucket), _Acc()).add(
@@ -266,10 +273,11 @@ def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.dat
 
 
 def _read_hotline(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-                  end: dt.datetime, splits: list[dt.datetime]) -> None:
+                  end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True) -> None:
     if not tree.operator_wide:
         return
-    for row in sources.hotline_totals(start=start, end=end, zone=operator_zone(), splits=splits):
+    read = totals_selectors.hotline_totals if totals else sources.hotline_totals
+    for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
         bucket = buckets.index(row.month)
         store.setdefault(("hotline_answer_avg", OPERATOR_KEY, bucket), _Acc()).add(
             records=row.answered_with_wait, numerator=row.wait_seconds_answered,
@@ -493,11 +501,14 @@ def _unit_label(unit: OrgUnit, language: str) -> str:
 
 
 def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns: bool = True,
-                     months: bool = True, language: str = "zh-hans") -> IndicatorReport:
+                     months: bool = True, language: str = "zh-hans",
+                     totals: bool = True) -> IndicatorReport:
     """Every indicator of ``period`` for the operator (or the unit ``unit_code`` and
     everything under it), with the cities, counties and urban/rural areas under it
     (``breakdowns``) and one table per month (``months``); each figure with its
-    previous-period figure and change. One aggregate query per source table.
+    previous-period figure and change. One read per source: the daily totals for
+    the days they count and the rows for the rest; ``totals=False`` reads every row
+    (the same report; ``telcodesk report --verify`` compares the two).
 
     Unknown ``unit_code``: ``QualityError`` (not found) naming the known cities.
     """
@@ -510,9 +521,9 @@ def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns
     buckets = _Buckets(days=[s.astimezone(zone).date() for s in starts], end=period.end)
     splits = [split]
     store: Store = {}
-    _read_sla(store, tree, buckets, start, end, splits)
-    _read_complaints(store, tree, buckets, start, end, splits)
-    _read_hotline(store, tree, buckets, start, end, splits)
+    _read_sla(store, tree, buckets, start, end, splits, totals=totals)
+    _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
+    _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
     pieces = [(previous.start, period.start), (period.start, period.end)]
     _read_network(store, tree, buckets, pieces)
     _read_billing(store, tree, buckets, pieces)

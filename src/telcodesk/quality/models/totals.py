@@ -42,6 +42,9 @@ class DailyClockTotal(models.Model):
         verbose_name = _("daily clock total")
         verbose_name_plural = _("daily clock totals")
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.service} {self.kind} {self.area}: {self.count}"
+
 
 class DailySurveyTotal(models.Model):
     """Accepted survey answers of one local day (by their receipt)."""
@@ -59,6 +62,9 @@ class DailySurveyTotal(models.Model):
         indexes = [models.Index(fields=["day"], name="quality_survey_total_day_idx")]
         verbose_name = _("daily survey total")
         verbose_name_plural = _("daily survey totals")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_unit_id} {self.area}"
 
 
 class DailyCallTotal(models.Model):
@@ -78,6 +84,9 @@ class DailyCallTotal(models.Model):
         verbose_name = _("daily call total")
         verbose_name_plural = _("daily call totals")
 
+    def __str__(self) -> str:
+        return f"{self.day}: {self.offered}"
+
 
 class TotalsState(models.Model):
     """How far the totals of one source go: every day before ``counted_until`` is
@@ -95,6 +104,9 @@ class TotalsState(models.Model):
         verbose_name = _("totals watermark")
         verbose_name_plural = _("totals watermarks")
 
+    def __str__(self) -> str:
+        return f"{self.source} until {self.counted_until}"
+
 
 class TotalsChange(models.Model):
     """Records of ``source`` on the local days ``first_day`` … ``last_day`` changed after
@@ -111,3 +123,6 @@ class TotalsChange(models.Model):
                                 name="quality_totals_change_idx")]
         verbose_name = _("changed days")
         verbose_name_plural = _("changed days")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.first_day}..{self.last_day}"

@@ -5,6 +5,7 @@ its names: ``from telcodesk.quality.selectors import network as network_selector
                  feed which indicator
 - ``network``    busy-hour counter totals, cells, imports
 - ``billing``    billing-error totals (through the registered source), the counts page
+- ``totals``     the indicator sources read from the daily totals where counted
 """
 
 # Transitional, for ``indicators/compute.py`` only (rewritten in parallel with this

@@ -6,4 +6,5 @@ its names: ``from telcodesk.quality.services import network as network_services`
 - ``network``    import busy-hour counter files, place cells
 - ``billing``    enter or import billing-error counts
 - ``reports``    the half-year report's words, its publication
+- ``totals``     the daily totals the report reads, kept from a watermark
 """
