@@ -187,15 +187,18 @@ def test_a_late_call_log_import_and_its_re_import(counted, tmp_path):
     assert_equal_to_the_rows()
 
 
-def test_a_survey_answer_on_a_counted_day(counted):
+def test_a_complaint_replied_and_surveyed_on_counted_days(counted, org, make_staff):
     from telcodesk.care.models import Complaint
-    from telcodesk.care.services import surveys
+    from telcodesk.core.roles import Role
 
-    found = Complaint.objects.filter(satisfaction="1").order_by("pk").first()
-    assert found is not None
-    surveys.do_answer_survey(now=at("2025-10-02 12:00"), complaint=found, raw_text="2",
-                             channel="console")
-    assert TotalsChange.objects.filter(source=SURVEYS).exists()
+    handler = make_staff("handler2", org.province, Role.COMPLAINT_HANDLER)
+    customer = Complaint.objects.order_by("pk").first().customer
+    found = indicator_records.complaint(customer, received="2025-10-02 09:00",
+                                        replied="2025-10-03 09:00", handler=handler)
+    indicator_records.survey(found, closed="2025-10-03 10:00", answer="2",
+                             answered="2025-10-03 12:00", handler=handler)
+    assert TotalsChange.objects.filter(source=SURVEYS, first_day=dt.date(2025, 10, 3)).exists()
+    assert TotalsChange.objects.filter(source=CLOCKS, first_day=dt.date(2025, 10, 3)).exists()
     assert_equal_to_the_rows()
     do_refresh_totals(now=COUNTED_TO)
     assert_equal_to_the_rows()
