@@ -211,3 +211,35 @@ def test_totals_kept_under_other_settings_are_not_read(counted, settings):
     state = TotalsState.objects.get(source=CALLS)
     assert "grace=3" in state.fingerprint
     assert_equal_to_the_rows()
+
+
+def test_the_verify_command(counted, monkeypatch):
+    from click.testing import CliRunner
+    from django.utils import translation
+
+    from telcodesk.cli import main
+    from telcodesk.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: COUNTED_TO)
+    try:
+        result = CliRunner().invoke(main, ["report", "--verify", "--period", "2025H2"])
+        assert result.exit_code == 0, result.output
+        assert "the daily totals agree with the records" in result.output
+        assert "clocks: counted until 2025-11-20" in result.output
+
+        total = DailySurveyTotal.objects.order_by("day")[0]
+        DailySurveyTotal.objects.filter(pk=total.pk).update(dissatisfied=total.dissatisfied + 1)
+        result = CliRunner().invoke(main, ["report", "--verify", "--period", "2025H2"])
+        assert result.exit_code == 1
+        assert f"surveys {total.day.isoformat()}: the totals kept differ" in result.stderr
+
+        result = CliRunner().invoke(main, ["report", "--rebuild-totals", "--verify",
+                                           "--period", "2025H2"])
+        assert result.exit_code == 0, result.output
+        assert "clocks: 0 days counted" not in result.output
+
+        result = CliRunner().invoke(main, ["report", "--period", "2025H2"])
+        assert result.exit_code == 1
+        assert "--format and --out are required" in result.stderr
+    finally:
+        translation.deactivate()

@@ -373,3 +373,9 @@ def first_day(source: str) -> dt.date | None:
     else:
         instant = hotline_report.first_counted_call_at()
     return None if instant is None else instant.astimezone(operator_zone()).date()
+
+
+def watermarks() -> dict[str, dt.date | None]:
+    """Each source's first day not counted yet (None: nothing counted)."""
+    found = dict(TotalsState.objects.values_list("source", "counted_until"))
+    return {source: found.get(source) for source in (CLOCKS, SURVEYS, CALLS)}
