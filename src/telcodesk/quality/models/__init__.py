@@ -6,6 +6,7 @@
 - ``network``    cells and their busy-hour counters
 - ``billing``    monthly billing-error counts (until billing exists)
 - ``reports``    the report's narrative per period, published reports
+- ``snapshots``  computed report figures the console reads, their build's progress
 - ``totals``     daily totals of the records the indicators count, their watermark
 """
 
@@ -13,6 +14,7 @@ from telcodesk.quality.models.billing import BillingErrorCount, BillingSource
 from telcodesk.quality.models.membership import IndicatorMembership, Measure, MemberKind
 from telcodesk.quality.models.network import NetworkCell, NetworkCounter, NetworkImport
 from telcodesk.quality.models.reports import ReportNarrative, ReportPublication
+from telcodesk.quality.models.snapshots import ReportSnapshot, SnapshotState
 from telcodesk.quality.models.standards import (
     LimitUnit,
     PauseReason,
@@ -36,6 +38,7 @@ __all__ = [
     "DailySurveyTotal", "IndicatorMembership", "IndicatorTarget", "LimitUnit",
     "Measure", "MemberKind", "NetworkCell",
     "NetworkCounter", "NetworkImport", "PauseReason", "ReportNarrative", "ReportPublication",
-    "RequestKind", "Service", "ServiceStandard", "StandardArea", "TargetComparison", "Tier",
+    "ReportSnapshot", "RequestKind", "Service", "ServiceStandard", "SnapshotState",
+    "StandardArea", "TargetComparison", "Tier",
     "TotalsChange", "TotalsState",
 ]

@@ -185,7 +185,8 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
                     .order_by()):
             rows.append(ClockTotals(
                 service=row["service"], kind=row["kind"], area=row["area"],
-                org_unit_id=row["org_unit_id"], month=p.days[row["bucket"]],
+                org_unit_id=row["org_unit_id"],  # type: ignore[arg-type]  # as the rows
+                month=p.days[row["bucket"]],
                 limit_unit=row["limit_unit"], count=int(row["n"]),
                 duration_sum=Decimal(row["total"] or 0), timely=int(row["on_time"]),
                 duration_max=None if row["longest"] is None else Decimal(row["longest"]),
@@ -208,7 +209,8 @@ def survey_totals(*, start: dt.datetime, end: dt.datetime, zone: ZoneInfo | None
                     .annotate(s=Sum("satisfied"), f=Sum("fairly_satisfied"),
                               d=Sum("dissatisfied"))
                     .order_by()):
-            rows.append(SurveyTotals(org_unit_id=row["org_unit_id"], area=row["area"],
+            rows.append(SurveyTotals(org_unit_id=row["org_unit_id"],  # type: ignore[arg-type]
+                                     area=row["area"],
                                      month=p.days[row["bucket"]], satisfied=int(row["s"]),
                                      fairly_satisfied=int(row["f"]),
                                      dissatisfied=int(row["d"])))
@@ -284,9 +286,9 @@ def daily_rows(source: str, *, first: dt.date, end: dt.date) -> dict[dt.date, li
     cursor = first
     while cursor < end:
         month_end = min(end, (cursor.replace(day=1) + dt.timedelta(days=32)).replace(day=1))
-        bounds = {"start": midnight(cursor, zone), "end": midnight(month_end, zone),
-                  "zone": zone,
-                  "splits": [midnight(day, zone) for day in _days(cursor, month_end)[1:]]}
+        bounds: dict[str, Any] = {
+            "start": midnight(cursor, zone), "end": midnight(month_end, zone), "zone": zone,
+            "splits": [midnight(day, zone) for day in _days(cursor, month_end)[1:]]}
         rows: list[Any]
         if source == CLOCKS:
             rows = sla_selectors.finished_clock_totals(kinds=STORED_KINDS, **bounds)
