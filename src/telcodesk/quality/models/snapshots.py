@@ -26,12 +26,12 @@ class ReportSnapshot(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=SnapshotState.choices,
                              default=SnapshotState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    requested_at = models.DateTimeField(_("requested"))
+    requested_at = models.DateTimeField(_("requested at"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+",
                                      verbose_name=_("requested by"))
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     # The pickled ``IndicatorReport`` (written by this app only, never from outside).
     figures = models.BinaryField(_("figures"), null=True, blank=True, editable=False)
