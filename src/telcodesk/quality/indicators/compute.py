@@ -235,6 +235,8 @@ def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
     rows = read(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
                 zone=operator_zone(), splits=splits)
     matching_of: dict[tuple[str, str, str, str], list[IndicatorDefinition]] = {}
+    bucket_of: dict[dt.date, int] = {}
+    zero = Decimal(0)
     for row in rows:
         signature = (row.service, row.kind, row.area, row.request_types)
         matching = matching_of.get(signature)
@@ -243,21 +245,31 @@ def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
             matching_of[signature] = matching
         if not matching:
             continue
-        bucket = buckets.index(row.month)
+        bucket = bucket_of.get(row.month)
+        if bucket is None:
+            bucket = bucket_of[row.month] = buckets.index(row.month)
+        count = row.count
+        # (code, records, numerator, denominator, maximum) of each matching figure
+        parts: list[tuple[str, int, Decimal | int, Decimal | int, Decimal | None]] = []
+        for definition in matching:
+            if definition.statistic == "timely_rate":
+                parts.append((definition.code, count, row.timely, count, None))
+            elif row.limit_unit != definition.unit:
+                continue
+            elif definition.statistic == "mean":
+                parts.append((definition.code, count, row.duration_sum, count, None))
+            else:  # maximum
+                parts.append((definition.code, count, zero, zero, row.duration_max))
         for key in tree.scope_keys(row.org_unit_id, row.area):
-            for definition in matching:
-                acc = store.get((definition.code, key, bucket))
+            for code, records, numerator, denominator, maximum in parts:
+                acc = store.get((code, key, bucket))
                 if acc is None:
-                    acc = store[(definition.code, key, bucket)] = _Acc()
-                if definition.statistic == "timely_rate":
-                    acc.add(records=row.count, numerator=row.timely, denominator=row.count)
-                elif row.limit_unit != definition.unit:
-                    continue
-                elif definition.statistic == "mean":
-                    acc.add(records=row.count, numerator=row.duration_sum,
-                            denominator=row.count)
-                else:  # maximum
-                    acc.add(records=row.count, maximum=row.duration_max)
+                    acc = store[(code, key, bucket)] = _Acc()
+                acc.records += records
+                acc.numerator += numerator
+                acc.denominator += denominator
+                if maximum is not None and (acc.maximum is None or maximum > acc.maximum):
+                    acc.maximum = maximum
 
 
 def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
