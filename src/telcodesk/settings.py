@@ -241,7 +241,11 @@ else:
 
 # --- background tasks -----------------------------------------------------
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The queue of slow work (report computations): the database by default, run by
+# ``telcodesk worker``. TELCODESK_TASKS_BACKEND names another django-tasks backend class
+# (a Redis one, once a maintained package exists; none is a dependency today).
+TASKS = {"default": {"BACKEND": os.environ.get("TELCODESK_TASKS_BACKEND",
+                                               "django_tasks_db.DatabaseBackend")}}
 # Seconds between two passes of the clock process.
 TELCODESK_CLOCK_INTERVAL = float(os.environ.get("TELCODESK_CLOCK_INTERVAL", "15"))
 

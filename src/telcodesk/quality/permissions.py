@@ -72,3 +72,14 @@ def may_edit_report_of(user: User, unit: OrgUnit | None) -> bool:
     if unit is None:
         return sees_operator_report(user)
     return user.org_unit is not None and unit.is_within(user.org_unit)
+
+
+def may_see_report_of(user: User, unit: OrgUnit | None) -> bool:
+    """Who may see (and have computed) the report of ``unit`` (``None``: the whole
+    operator): staff of the whole operator for it, a branch's staff for units inside
+    their own subtree."""
+    if user.is_superuser:
+        return True
+    if unit is None:
+        return sees_operator_report(user)
+    return user.org_unit is not None and unit.is_within(user.org_unit)

@@ -40,6 +40,8 @@ console_patterns += [
     path("quality/reports/edit/", report_views.report_edit, name="report_edit"),
     path("quality/reports/<str:period>/publish/", report_views.report_publish,
          name="report_publish"),
+    path("quality/reports/<str:period>/compute/", report_views.report_compute,
+         name="report_compute"),
     path("quality/reports/<str:period>/<str:fmt>/", report_views.report_download,
          name="report_download"),
 ]

@@ -24,6 +24,7 @@ from django.db import connection
 
 from telcodesk.core.bulk import BulkTable, instant_column
 from telcodesk.core.calendar import WorkingCalendar, load_calendar
+from telcodesk.core.changes import CLOCKS, records_changed
 from telcodesk.core.errors import DomainError
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
@@ -285,6 +286,7 @@ class FinishedClockWriter:
         clock_rows, pause_rows = self.build_rows(clocks, ids)
         self.clocks.insert(clock_rows, prepared=True)
         self.pauses.insert(pause_rows, prepared=True)
+        records_changed(source=CLOCKS, instants=[clock.stopped_at for clock in clocks])
         self.written += len(clock_rows)
         self.timely += sum(1 for row in clock_rows if row[_TIMELY_AT])
         return ids

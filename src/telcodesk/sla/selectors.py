@@ -19,6 +19,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -561,3 +562,10 @@ def alert_number_of(staff: User) -> str | None:
     """The mobile number ``staff`` receives alerts on (``StaffAlertNumber``), or None."""
     return (StaffAlertNumber.objects.filter(staff=staff)
             .values_list("number", flat=True).first())
+
+
+def first_finished_at() -> dt.datetime | None:
+    """When the earliest stopped clock stopped (None: none yet); where daily totals of
+    the finished clocks start (``quality.services.totals``)."""
+    return (SlaClock.objects.filter(state=ClockState.STOPPED)
+            .aggregate(first=Min("stopped_at"))["first"])

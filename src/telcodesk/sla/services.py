@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from telcodesk.core.calendar import WorkingCalendar, load_calendar
+from telcodesk.core.changes import CLOCKS, records_changed
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.services import do_audit
 from telcodesk.notify.services import NotifyRequest, do_notify_many
@@ -224,6 +225,7 @@ def do_stop_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = Non
     locked.paused_since = None
     locked.save(update_fields=["counted_duration", "timely", "breached", "state", "stopped_at",
                                "paused_since", "indicator_duration", "indicator_timely"])
+    records_changed(source=CLOCKS, instants=[stop_at])
     _refresh(clock, locked)
     return clock
 
@@ -265,6 +267,7 @@ def do_reopen_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = N
         SlaPause.objects.create(clock=locked, reason=PauseReason.OTHER,
                                 note="closed until reopened", started_at=locked.stopped_at,
                                 ended_at=now, excluded=True, actor=actor)
+    records_changed(source=CLOCKS, instants=[locked.stopped_at])
     locked.state = ClockState.RUNNING
     locked.stopped_at = None
     locked.counted_duration = None

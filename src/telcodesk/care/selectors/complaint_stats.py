@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 
 from telcodesk.care.models import (
     Complaint,
@@ -129,3 +129,10 @@ def survey_answers_behind(*, start: dt.datetime, end: dt.datetime, user: User,
         answers = answers.exclude(value__in=SATISFIED_ANSWERS)
     return answers.select_related("complaint", "complaint__org_unit").order_by(
         "received_at", "pk")
+
+
+def first_accepted_answer_at() -> dt.datetime | None:
+    """When the earliest accepted survey answer was received (None: none yet); where
+    daily totals of the answers start (``quality.services.totals``)."""
+    return (SurveyAnswer.objects.filter(status=SurveyAnswerStatus.ACCEPTED)
+            .aggregate(first=Min("received_at"))["first"])

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
 
 from telcodesk.care.models import CallOutcome, HotlineCall, HotlineQueue
 from telcodesk.care.selectors.contacts import calls_visible_to
@@ -185,3 +185,19 @@ def calls_behind(*, start: dt.datetime, end: dt.datetime, statistic: str, user: 
     if only_late:
         calls = calls.exclude(_on_time())
     return calls.select_related("queue", "queue__skill_group").order_by("entered_at", "pk")
+
+
+def first_counted_call_at() -> dt.datetime | None:
+    """When the earliest counted call entered its queue (None: no call yet); where
+    daily totals of the calls start (``quality.services.totals``)."""
+    return (HotlineCall.objects.filter(counted=True)
+            .aggregate(first=Min("entered_at"))["first"])
+
+
+def thresholds_fingerprint() -> str:
+    """What the answered-in-time and short-abandon counts depend on besides the calls
+    (each queue's threshold, the grace period): daily totals kept under other values
+    are void (``quality.services.totals``)."""
+    thresholds = sorted(queue_thresholds().items())
+    return (f"grace={settings.TELCODESK_HOTLINE_GRACE_SECONDS};"
+            f"default={DEFAULT_THRESHOLD_SECONDS};" + ",".join(f"{q}:{s}" for q, s in thresholds))

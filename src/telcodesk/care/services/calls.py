@@ -88,6 +88,7 @@ from telcodesk.care.models import (
     HotlineQueue,
 )
 from telcodesk.core.bulk import BulkTable
+from telcodesk.core.changes import CALLS, records_changed
 from telcodesk.customers.selectors import customer_ids_by_number
 
 __all__ = ["BATCH_SIZE", "ImportResult", "do_import_call_log", "normalise_caller"]
@@ -214,6 +215,7 @@ _COMPLETED_FIELDS = ("answered_at", "ended_at", "outcome", "wait_seconds", "talk
                      "call_wait_seconds")
 _IDENTITY_FIELDS = ("call_ref", "queue_id", "entered_at")
 _ENDED = CALL_FIELDS.index("ended_at")
+_ENTERED_DATE = CALL_FIELDS.index("entered_date")
 
 
 def _column(name: str) -> str:
@@ -513,6 +515,15 @@ class _Importer:
                     linked += 1
         self.linked += linked
 
+    @staticmethod
+    def _changed(rows: list[list[Any]], links: list[list[Any]]) -> None:
+        """Say which local days of calls the batch added or completed, and those of the
+        first visits its links changed."""
+        days = {row[_ENTERED_DATE] for row in rows}
+        found = [dt.date.fromisoformat(day) for day in (min(days), max(days))] if days else []
+        records_changed(source=CALLS, days=found,
+                        instants=[_instant_from_text(link[4]) for link in links])
+
     def _identity_now(self) -> tuple[int, str]:
         """The file's inode and a fingerprint over as much of its head as exists now."""
         inode, head = self.identity
@@ -574,6 +585,8 @@ class _Importer:
                 self.completed += self.completer.complete(rows)
         if batch.links:
             self.linker.apply(batch.links, self.queues.ids)
+        if rows or batch.links:
+            self._changed(rows, batch.links)
         if rejects:
             run_id = self.run.pk
             CallImportReject.objects.bulk_create(

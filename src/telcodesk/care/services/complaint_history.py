@@ -51,6 +51,7 @@ from telcodesk.care.services.complaints import (
 )
 from telcodesk.core import phone
 from telcodesk.core.bulk import BulkTable
+from telcodesk.core.changes import SURVEYS, records_changed
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.selectors import org_unit_top, org_units_by_code_or_name
 from telcodesk.core.services import do_audit
@@ -211,6 +212,7 @@ def do_import_finished_complaints(*, now: dt.datetime, actor: User,
                 value=record.satisfaction, status=SurveyAnswerStatus.ACCEPTED))
     table.insert(rows)
     SurveyAnswer.objects.bulk_create(answers, batch_size=1000)
+    records_changed(source=SURVEYS, instants=[answer.received_at for answer in answers])
     summary.imported = len(placed)
     summary.answers = len(answers)
     summary.satisfied = sum(a.value in (Satisfaction.SATISFIED, Satisfaction.FAIRLY_SATISFIED)

@@ -41,6 +41,7 @@ from telcodesk.care.parsers.surveys import parse_survey_answer
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import complaints as complaint_services
 from telcodesk.core import phone
+from telcodesk.core.changes import SURVEYS, records_changed
 from telcodesk.core.models import Channel, User
 from telcodesk.notify.services import do_notify
 
@@ -92,6 +93,8 @@ def do_answer_survey(*, now: dt.datetime, complaint: Complaint, raw_text: str, c
     answer = SurveyAnswer.objects.create(
         complaint=locked, received_at=now, channel=channel, raw_text=raw[:500],
         value=value or "", status=status)
+    if status == SurveyAnswerStatus.ACCEPTED:
+        records_changed(source=SURVEYS, instants=[now])
     audit_channel = AUDIT_CHANNELS[channel]
     if status == SurveyAnswerStatus.ACCEPTED and value is not None:
         locked.satisfaction = value

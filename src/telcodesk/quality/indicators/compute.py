@@ -1,12 +1,15 @@
 """Compute every indicator for a period: the operator (or one unit), its cities,
 counties and urban/rural areas, the monthly trend and the previous period.
 
-Each source table is read ONCE for the whole report: one aggregate query per
-source over ``[previous period's start, period's end)``, grouped by branch,
-area, month (cut at the period's start) and the source's own keys
-(``indicators.sources``). The rows are then rolled up in Python over the
-org-unit tree (branches are few): a row counts for the scope (the operator or
-the unit asked for), for its city, its county and its area.
+Each source is read ONCE for the whole report over ``[previous period's start,
+period's end)``, grouped by branch, area, month (cut at the period's start) and
+the source's own keys (``indicators.sources``): the clocks, survey answers and
+calls from their daily totals for the days counted and from the rows for the
+rest (``quality.selectors.totals``, the same figures exactly; ``totals=False``
+reads every row), the counters and billing counts from their tables. The rows
+are then rolled up in Python over the org-unit tree (branches are few): a row
+counts for the scope (the operator or the unit asked for), for its city, its
+county and its area.
 
 Values stay exact (``Decimal``, unrounded): a mean is Σ ÷ n in the limit's unit,
 a rate is numerator × 100 ÷ denominator (percent), the billing error rate a bare
@@ -50,6 +53,7 @@ from telcodesk.quality.indicators.types import (
     Scope,
     Target,
 )
+from telcodesk.quality.selectors import totals as totals_selectors
 from telcodesk.quality.selectors.membership import indicator_members, is_member
 from telcodesk.quality.selectors.targets import targets_in_force
 from telcodesk.sla.selectors import bucket_starts, standards_in_force
@@ -222,13 +226,16 @@ def _matches(definition: IndicatorDefinition, members: dict[str, frozenset[str]]
 
 
 def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-              end: dt.datetime, splits: list[dt.datetime]) -> None:
+              end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True) -> None:
     sla_defs = [d for d in INDICATORS if d.source == "sla"
                 or (d.source == "complaints" and d.kinds)]
     members = indicator_members()
-    rows = sources.finished_clock_totals(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
-                                 zone=operator_zone(), splits=splits)
+    read = totals_selectors.finished_clock_totals if totals else sources.finished_clock_totals
+    rows = read(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
+                zone=operator_zone(), splits=splits)
     matching_of: dict[tuple[str, str, str, str], list[IndicatorDefinition]] = {}
+    bucket_of: dict[dt.date, int] = {}
+    zero = Decimal(0)
     for row in rows:
         signature = (row.service, row.kind, row.area, row.request_types)
         matching = matching_of.get(signature)
@@ -237,26 +244,38 @@ def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
             matching_of[signature] = matching
         if not matching:
             continue
-        bucket = buckets.index(row.month)
+        bucket = bucket_of.get(row.month)
+        if bucket is None:
+            bucket = bucket_of[row.month] = buckets.index(row.month)
+        count = row.count
+        # (code, records, numerator, denominator, maximum) of each matching figure
+        parts: list[tuple[str, int, Decimal | int, Decimal | int, Decimal | None]] = []
+        for definition in matching:
+            if definition.statistic == "timely_rate":
+                parts.append((definition.code, count, row.timely, count, None))
+            elif row.limit_unit != definition.unit:
+                continue
+            elif definition.statistic == "mean":
+                parts.append((definition.code, count, row.duration_sum, count, None))
+            else:  # maximum
+                parts.append((definition.code, count, zero, zero, row.duration_max))
         for key in tree.scope_keys(row.org_unit_id, row.area):
-            for definition in matching:
-                acc = store.get((definition.code, key, bucket))
+            for code, records, numerator, denominator, maximum in parts:
+                acc = store.get((code, key, bucket))
                 if acc is None:
-                    acc = store[(definition.code, key, bucket)] = _Acc()
-                if definition.statistic == "timely_rate":
-                    acc.add(records=row.count, numerator=row.timely, denominator=row.count)
-                elif row.limit_unit != definition.unit:
-                    continue
-                elif definition.statistic == "mean":
-                    acc.add(records=row.count, numerator=row.duration_sum,
-                            denominator=row.count)
-                else:  # maximum
-                    acc.add(records=row.count, maximum=row.duration_max)
+                    acc = store[(code, key, bucket)] = _Acc()
+                acc.records += records
+                acc.numerator += numerator
+                acc.denominator += denominator
+                if maximum is not None and (acc.maximum is None or maximum > acc.maximum):
+                    acc.maximum = maximum
 
 
 def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-                     end: dt.datetime, splits: list[dt.datetime]) -> None:
-    for row in sources.survey_totals(start=start, end=end, zone=operator_zone(), splits=splits):
+                     end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True
+                     ) -> None:
+    read = totals_selectors.survey_totals if totals else sources.survey_totals
+    for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
         bucket = buckets.index(row.month)
         for key in tree.scope_keys(row.org_unit_id, row.area):
             store.setdefault(("complaint_satisfaction", key, bucket), _Acc()).add(
@@ -265,10 +284,11 @@ def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.dat
 
 
 def _read_hotline(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
-                  end: dt.datetime, splits: list[dt.datetime]) -> None:
+                  end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True) -> None:
     if not tree.operator_wide:
         return
-    for row in sources.hotline_totals(start=start, end=end, zone=operator_zone(), splits=splits):
+    read = totals_selectors.hotline_totals if totals else sources.hotline_totals
+    for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
         bucket = buckets.index(row.month)
         store.setdefault(("hotline_answer_avg", OPERATOR_KEY, bucket), _Acc()).add(
             records=row.answered_with_wait, numerator=row.wait_seconds_answered,
@@ -492,11 +512,14 @@ def _unit_label(unit: OrgUnit, language: str) -> str:
 
 
 def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns: bool = True,
-                     months: bool = True, language: str = "zh-hans") -> IndicatorReport:
+                     months: bool = True, language: str = "zh-hans",
+                     totals: bool = True) -> IndicatorReport:
     """Every indicator of ``period`` for the operator (or the unit ``unit_code`` and
     everything under it), with the cities, counties and urban/rural areas under it
     (``breakdowns``) and one table per month (``months``); each figure with its
-    previous-period figure and change. One aggregate query per source table.
+    previous-period figure and change. One read per source: the daily totals for
+    the days they count and the rows for the rest; ``totals=False`` reads every row
+    (the same report; ``telcodesk report --verify`` compares the two).
 
     Unknown ``unit_code``: ``QualityError`` (not found) naming the known cities.
     """
@@ -509,9 +532,9 @@ def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns
     buckets = _Buckets(days=[s.astimezone(zone).date() for s in starts], end=period.end)
     splits = [split]
     store: Store = {}
-    _read_sla(store, tree, buckets, start, end, splits)
-    _read_complaints(store, tree, buckets, start, end, splits)
-    _read_hotline(store, tree, buckets, start, end, splits)
+    _read_sla(store, tree, buckets, start, end, splits, totals=totals)
+    _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
+    _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
     pieces = [(previous.start, period.start), (period.start, period.end)]
     _read_network(store, tree, buckets, pieces)
     _read_billing(store, tree, buckets, pieces)

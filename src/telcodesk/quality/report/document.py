@@ -405,14 +405,17 @@ def _county_parents(report: IndicatorReport, language: str) -> dict[str, str]:
 
 def assemble_document(*, period: Period, unit_code: str | None = None,
                       language: str = "zh-hans", now: dt.datetime, breakdowns: bool = True,
-                      months: bool = True, require_data: bool = False) -> ReportDocument:
+                      months: bool = True, require_data: bool = False,
+                      figures: IndicatorReport | None = None) -> ReportDocument:
     """Compute the figures and lay the report out. ``require_data`` refuses a
-    period without a single record (an export would be all "no data")."""
+    period without a single record (an export would be all "no data"). ``figures``:
+    figures already computed for this period, scope and language (a snapshot)."""
     unit = find_unit(unit_code)
     if unit is not None and unit.kind in ("operator", "province"):
         unit = None  # the whole operator
-    report = indicator_report(period=period, unit_code=unit.code if unit else None,
-                              breakdowns=breakdowns, months=months, language=language)
+    report = figures if figures is not None else indicator_report(
+        period=period, unit_code=unit.code if unit else None, breakdowns=breakdowns,
+        months=months, language=language)
     narrative = load_narrative(period=period, unit=unit, language=language)
     parents = _county_parents(report, language)
     document = build_document(report=report, narrative=narrative, language=language, now=now,

@@ -7,6 +7,8 @@
   measures taken (add, remove, move up and down; no script needed), the
   declaration — with a Markdown preview before saving.
 - ``report_download``: one format as a file.
+- ``report_compute``: compute the figures again on the worker (the page reads the
+  figures kept from the last computation, and shows a new one's progress).
 - ``report_publish``: freeze the operator-wide figures of a finished half-year
   for the public ``/standards/`` page.
 
@@ -55,12 +57,14 @@ from telcodesk.quality.report.narrative import (
     render_markdown,
 )
 from telcodesk.quality.report.wording import section_number
+from telcodesk.quality.selectors import snapshots as snapshot_selectors
 from telcodesk.quality.selectors.reports import (
     is_operator_unit,
     is_published,
     publication_of,
     report_units,
 )
+from telcodesk.quality.services import snapshots as snapshot_services
 from telcodesk.quality.services.reports import do_publish_report, do_save_narrative
 
 
@@ -158,8 +162,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     context["choice"] = choice
     document: ReportDocument | None = None
     try:
+        snapshot = _snapshot(viewer, choice)
         document = assemble_document(period=choice.period, unit_code=choice.unit_code or None,
-                                     language=choice.language, now=clock.local(clock.now()))
+                                     language=choice.language, now=clock.local(clock.now()),
+                                     figures=snapshot.figures)
+        context["snapshot"] = snapshot.computed
+        context["pending"] = snapshot.pending
+        context["compute_url"] = reverse("console:report_compute", args=[choice.period.code])
     except DomainError as exc:
         messages.error(request, exc.message)
     context["document"] = document
@@ -178,6 +187,40 @@ def reports(request: HttpRequest) -> HttpResponse:
                               and choice.unit is None and choice.period.kind == "half")
     context["publication"] = publication_of(choice.period)
     return render(request, "quality/report_index.html", context)
+
+
+def _snapshot(viewer: User, choice: _Choice) -> snapshot_selectors.SnapshotView:
+    """The figures kept for the choice; computed and kept now on the first visit."""
+    keys = {"period_code": choice.period.code, "unit_code": choice.unit_code,
+            "language": choice.language}
+    found = snapshot_selectors.report_snapshot(**keys)
+    if found.figures is None:
+        snapshot_services.do_compute_report_snapshot(now=clock.now(), actor=viewer, **keys)
+        found = snapshot_selectors.report_snapshot(**keys)
+    return found
+
+
+@login_required
+@require_POST
+def report_compute(request: HttpRequest, period: str) -> HttpResponse:
+    """Compute the figures again on the worker; the page shows the progress."""
+    viewer = _viewer(request)
+    try:
+        choice = _choice(request, request.POST, period_code=period)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("console:reports"))
+    back = reverse("console:reports") + "?" + choice.query(language=choice.language)
+    try:
+        snapshot_services.do_request_report_snapshot(
+            now=clock.now(), actor=viewer, period_code=choice.period.code,
+            unit_code=choice.unit_code, language=choice.language)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("The figures are being computed again; this page shows "
+                                "the progress."))
+    return redirect(back)
 
 
 @login_required

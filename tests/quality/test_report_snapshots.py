@@ -1,0 +1,104 @@
+"""The report page reads figures computed once and kept (a snapshot) instead of
+computing them on every visit; "Compute the figures again" runs on the worker and
+the page shows its progress, then the new figures."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from telcodesk.core import clock
+from telcodesk.core.roles import Role
+from telcodesk.quality.indicators import compute
+from telcodesk.quality.models import ReportSnapshot
+from telcodesk.quality.services.snapshots import do_build_report_snapshot
+from telcodesk.quality.tasks import build_report_snapshot
+from tests.quality.report_support import AFTER_H2, add_records
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = "/console/quality/reports/"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: AFTER_H2)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def manager(org, make_staff):
+    add_records(org)
+    return make_staff("quality", org.province, Role.QUALITY_MANAGER)
+
+
+def client_for(user, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+def no_computing(**_):
+    raise AssertionError("the figures were computed again on a visit")
+
+
+def test_the_page_reads_the_kept_figures_and_computes_again_on_the_worker(
+        manager, monkeypatch, django_capture_on_commit_callbacks):
+    client = client_for(manager)
+    first = client.get(REPORTS).content.decode()
+    assert "Figures computed at" in first
+    snapshot = ReportSnapshot.objects.get()
+    assert (snapshot.period_code, snapshot.unit_code, snapshot.language, snapshot.state) == (
+        "2025H2", "", "en", "done")
+
+    # Later visits read the kept figures: nothing is computed.
+    monkeypatch.setattr(compute, "indicator_report", no_computing)
+    from telcodesk.quality.services import snapshots
+
+    monkeypatch.setattr(snapshots, "indicator_report", no_computing)
+    again = client.get(REPORTS).content.decode()
+    assert "88.67%" in again and "Figures computed at" in again
+
+    # Compute again: queued for the worker, the page shows the progress.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page = client.post(reverse("console:report_compute", args=["2025H2"]),
+                           {"language": "en"}, follow=True)
+    assert len(callbacks) == 1
+    html = page.content.decode()
+    assert "Computing the figures again: Waiting for the worker (0 %)" in html
+    assert 'hx-trigger="every 5s"' in html
+    queued = ReportSnapshot.objects.exclude(pk=snapshot.pk).get()
+    assert queued.state == "queued"
+    # Asking twice while it waits queues nothing more.
+    client.post(reverse("console:report_compute", args=["2025H2"]), {"language": "en"})
+    assert ReportSnapshot.objects.count() == 2
+
+    # The worker runs the task (the task's own function, as the worker would).
+    monkeypatch.undo()
+    monkeypatch.setattr(clock, "now", lambda: AFTER_H2)
+    result = build_report_snapshot.call(snapshot_id=queued.pk)
+    assert result.endswith("2025H2 computed")
+    queued.refresh_from_db()
+    assert (queued.state, queued.progress) == ("done", 100)
+    html = client.get(REPORTS).content.decode()
+    assert "Computing the figures again" not in html and "88.67%" in html
+    assert do_build_report_snapshot(now=AFTER_H2, snapshot_id=queued.pk).endswith(
+        "nothing to do")
+
+
+def test_only_staff_who_see_the_scope_may_compute_it(org, make_staff):
+    add_records(org)
+    clerk = make_staff("clerk", org.taiyuan, Role.COUNTER_CLERK)
+    response = client_for(clerk).post(reverse("console:report_compute", args=["2025H2"]),
+                                      {"unit": "dt", "language": "en"})
+    assert response.status_code == 404  # another city: not even shown
+    assert not ReportSnapshot.objects.filter(unit_code="dt").exists()
+    from telcodesk.quality.services.snapshots import do_request_report_snapshot
+
+    with pytest.raises(Exception, match="only staff of the whole operator"):
+        do_request_report_snapshot(now=AFTER_H2, actor=clerk, period_code="2025H2")
