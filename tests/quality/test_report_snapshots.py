@@ -98,7 +98,8 @@ def test_only_staff_who_see_the_scope_may_compute_it(org, make_staff):
                                       {"unit": "dt", "language": "en"})
     assert response.status_code == 404  # another city: not even shown
     assert not ReportSnapshot.objects.filter(unit_code="dt").exists()
+    from telcodesk.quality.errors import QualityError
     from telcodesk.quality.services.snapshots import do_request_report_snapshot
 
-    with pytest.raises(Exception, match="only staff of the whole operator"):
+    with pytest.raises(QualityError, match="no report of the whole operator for you"):
         do_request_report_snapshot(now=AFTER_H2, actor=clerk, period_code="2025H2")
