@@ -31,7 +31,7 @@ from telcodesk.core.roles import Role
 from telcodesk.core.selectors import scope_q
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
-from telcodesk.sla.models import ClockState, PauseReason, SlaClock
+from telcodesk.sla.models import ClockState, PauseReason, SlaClock, StaffAlertNumber
 
 MAX_EXPLAINED_DAYS = 120
 
@@ -402,3 +402,24 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
     if found is None:
         raise SlaError(SlaErrorCode.NOT_FOUND, f"no time-limit clock #{pk} in your branch")
     return found
+
+
+def branch_managers_by_unit(unit_ids: Collection[int]) -> dict[int, list[User]]:
+    """``branch_managers_of`` for many units at once: two queries however many units."""
+    paths = dict(OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
+    managers = User.objects.filter(is_active=True, groups__name=Role.BRANCH_MANAGER,
+                                   org_unit__isnull=False).select_related("org_unit")
+    by_path = [(m.org_unit.path, m) for m in managers if m.org_unit is not None]
+    return {unit_id: [m for prefix, m in by_path if path.startswith(prefix)]
+            for unit_id, path in paths.items()}
+
+
+def active_staff_by_id(ids: Collection[int]) -> dict[int, User]:
+    """The active users among ``ids`` (alerted assignees), by id."""
+    return {user.pk: user for user in User.objects.filter(pk__in=list(ids), is_active=True)}
+
+
+def alert_numbers(staff_ids: Collection[int]) -> dict[int, str]:
+    """Staff id → the mobile number deadline alerts go to, for those who have one."""
+    return dict(StaffAlertNumber.objects.filter(staff_id__in=list(staff_ids))
+                .values_list("staff_id", "number"))
