@@ -342,10 +342,8 @@ def do_notify_bulk(*, now: dt.datetime, requests: Sequence[NotifyRequest], chann
     clock's alerts): same rules and rows, written as tuples (``core.bulk``) without a
     model instance per message. A key seen before (earlier, or twice in ``requests``)
     writes nothing. Returns how many messages were written."""
-    keys = [request.dedupe_key for request in requests]
-    for key in keys:
-        _check_key(key)
-    existing = _existing_keys(keys)
+    for request in requests:
+        _check_key(request.dedupe_key)
     templates: dict[tuple[str, str], str] = {}
     consents: dict[str, bool] = {}
     numbers: dict[str, str] = {}
@@ -354,27 +352,24 @@ def do_notify_bulk(*, now: dt.datetime, requests: Sequence[NotifyRequest], chann
     waking = False
     for request in requests:
         key = request.dedupe_key
-        if key in existing or key in seen:
+        if key in seen:
             continue
         seen.add(key)
         fields = _fields(request, now=now, channel=channel, actor=actor, part_of=None,
                          templates=templates, consents=consents, numbers=numbers)
         waking = waking or fields["state"] != State.CANCELLED
-        rows.append(tuple(fields[name] if name not in _RELATED else _pk(fields[_RELATED[name]])
-                          for name in _BULK_COLUMNS))
+        rows.append(_row(fields))
     if not rows:
         return 0
-    # Rows a concurrent caller inserted meanwhile are skipped (ON CONFLICT DO NOTHING).
+    # A key written before (earlier, or by a concurrent caller) is skipped by the
+    # insert itself (ON CONFLICT DO NOTHING): no look-up first.
     written = _bulk_table().insert_new(rows, optimistic=True)
     if waking:
         transaction.on_commit(_wake)
     return written
 
 
-# Columns ``do_notify_bulk`` writes; the others take their defaults. Foreign keys are
-# written as ids taken from the objects ``_fields`` holds.
-_RELATED = {"customer_id": "customer", "staff_id": "staff", "created_by_id": "created_by",
-            "part_of_id": "part_of"}
+# Columns ``do_notify_bulk`` writes (in ``_row``'s order); the others take their defaults.
 _BULK_COLUMNS = (
     "dedupe_key", "kind", "category", "recipient", "customer_id", "staff_id", "language",
     "sender", "subject", "body", "encoding", "segments", "state", "state_reason",
@@ -396,6 +391,15 @@ def _pk(obj: Any) -> Any:
     return None if obj is None else obj.pk
 
 
+def _row(f: dict[str, Any]) -> tuple[Any, ...]:
+    """``_fields`` as a row of ``_BULK_COLUMNS`` (foreign keys as ids)."""
+    return (f["dedupe_key"], f["kind"], f["category"], f["recipient"], _pk(f["customer"]),
+            _pk(f["staff"]), f["language"], f["sender"], f["subject"], f["body"],
+            f["encoding"], f["segments"], f["state"], f["state_reason"], f["created_at"],
+            f["not_before"], f["next_attempt_at"], f["finished_at"], f["channel"],
+            _pk(f["created_by"]), _pk(f["part_of"]), f["description"])
+
+
 def _check_key(dedupe_key: str) -> None:
     if not dedupe_key or len(dedupe_key) > 200:
         raise NotifyError(NotifyErrorCode.INVALID, "a dedupe key of 1 to 200 characters is "
@@ -408,15 +412,6 @@ def _by_keys(keys: Sequence[str]) -> dict[str, OutboxMessage]:
     for start in range(0, len(unique), 500):
         for message in OutboxMessage.objects.filter(dedupe_key__in=unique[start:start + 500]):
             found[message.dedupe_key] = message
-    return found
-
-
-def _existing_keys(keys: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    unique = sorted(set(keys))
-    for start in range(0, len(unique), 500):
-        found.update(OutboxMessage.objects.filter(dedupe_key__in=unique[start:start + 500])
-                     .values_list("dedupe_key", flat=True))
     return found
 
 
