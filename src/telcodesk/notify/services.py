@@ -284,9 +284,11 @@ def do_notify(
     The dispatcher is woken after commit; a rollback leaves no trace.
     """
     _check_key(dedupe_key)
-    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    # Most keys are new: look for the id only, read the message when there is one.
+    existing = (OutboxMessage.objects.filter(dedupe_key=dedupe_key)
+                .values_list("pk", flat=True).first())
     if existing is not None:
-        return existing
+        return OutboxMessage.objects.get(pk=existing)
     message = _build(NotifyRequest(
         kind=kind, recipient=recipient, context=context, dedupe_key=dedupe_key,
         customer=customer, staff=staff, language=language, not_before=not_before,
@@ -321,6 +323,9 @@ class NotifyRequest:
     not_before: dt.datetime | None = None
     subject: str = ""
     description: str = ""
+    # When the message was queued, if not the batch's ``now`` (a history written in
+    # bulk queues each message at the moment of its business).
+    queued_at: dt.datetime | None = None
 
 
 @transaction.atomic
@@ -355,7 +360,8 @@ def do_notify_bulk(*, now: dt.datetime, requests: Sequence[NotifyRequest], chann
         if key in seen:
             continue
         seen.add(key)
-        fields = _fields(request, now=now, channel=channel, actor=actor, part_of=None,
+        fields = _fields(request, now=request.queued_at or now, channel=channel, actor=actor,
+                         part_of=None,
                          templates=templates, consents=consents, numbers=numbers)
         waking = waking or fields["state"] != State.CANCELLED
         rows.append(_row(fields))

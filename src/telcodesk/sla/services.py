@@ -37,6 +37,7 @@ from telcodesk.sla.models import (
     SlaAlert,
     SlaClock,
     SlaPause,
+    StaffAlertNumber,  # noqa: F401 (care still reads it here; sla.selectors.alert_numbers)
 )
 from telcodesk.sla.selectors import active_staff_by_id, alert_numbers, branch_managers_by_unit
 
@@ -162,6 +163,18 @@ def _close_open_pause(clock: SlaClock, at: dt.datetime) -> SlaPause | None:
     return pause
 
 
+def _close_open_pause_and_exclude(clock: SlaClock, at: dt.datetime
+                                  ) -> list[computation.Interval]:
+    """``_close_open_pause`` then ``_excluded_intervals``, reading the pauses once."""
+    pauses = list(clock.pauses.order_by("started_at", "id"))
+    pause = next((p for p in pauses if p.ended_at is None), None)
+    if pause is not None:
+        pause.ended_at = max(at, pause.started_at)
+        pause.save(update_fields=["ended_at"])
+    return [(p.started_at, p.ended_at) for p in pauses
+            if p.excluded and p.ended_at is not None]
+
+
 @transaction.atomic
 def do_resume_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = None,
                     channel: str = Channel.SYSTEM) -> SlaClock:
@@ -193,9 +206,8 @@ def do_stop_clock(*, now: dt.datetime, clock: SlaClock, actor: User | None = Non
         raise SlaError(SlaErrorCode.ILLEGAL_STATE,
                        f"{locked.subject_label}: a {locked.state} clock cannot be stopped")
     stop_at = max(now, locked.accepted_at)
-    _close_open_pause(locked, stop_at)
+    excluded = _close_open_pause_and_exclude(locked, stop_at)
     cal = _calendar_for(locked.limit_unit)
-    excluded = _excluded_intervals(locked)
     figures = stop_figures(accepted_at=locked.accepted_at, until=stop_at,
                            unit=locked.limit_unit, limit=locked.limit_value,
                            pauses=excluded, cal=cal)
