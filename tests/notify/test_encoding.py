@@ -104,3 +104,14 @@ def test_gsm_round_trip_with_extension_characters():
 def test_too_long_for_any_handset():
     with pytest.raises(MessageTooLong):
         split_for_smpp("话" * (67 * 255 + 1), reference=1)
+
+
+@pytest.mark.parametrize("text", [
+    "a" * 159, "a" * 160, "a" * 161, "€" * 80, "€" * 81, "宽" * 70, "宽" * 71, "😀" * 35,
+    "😀" * 36, "a€宽😀" * 30, "维修人员已出发，预计14:00前到达。",
+])
+def test_the_one_part_shortcut_counts_as_the_splitter_does(text):
+    parts = split_for_smpp(text, reference=1)
+    found = sms_length(text)
+    assert found.segments == len(parts)
+    assert found.encoding == ("ucs2" if parts[0].data_coding == DATA_CODING_UCS2 else "gsm7")

@@ -14,6 +14,7 @@ from telcodesk.notify.services import (
     NotifyRequest,
     do_handle_reply,
     do_notify,
+    do_notify_bulk,
     do_notify_many,
     do_opt_in,
     outbox_wakeup,
@@ -197,3 +198,26 @@ def test_many_messages_at_once_follow_the_same_rules(now):
             NotifyRequest("payment_received", "+8618900000003", context, "k3"),
             NotifyRequest("payment_received", "bad", context, "k4")])
     assert not OutboxMessage.objects.filter(dedupe_key="k3").exists()
+
+
+def test_a_bulk_message_is_the_row_do_notify_writes(now):
+    """``do_notify_bulk`` (the SLA clock's alerts, the demo's history) writes rows without
+    model instances: the same columns as ``do_notify``, at each request's own moment."""
+    context = {"number": "1", "time": now, "amount": "1", "balance": "2"}
+    one = do_notify(now=now, kind="payment_received", recipient="189 0000 0001",
+                    context=context, dedupe_key="one", channel=Channel.SYSTEM)
+    earlier = at(9, 15)
+    written = do_notify_bulk(now=now, channel=Channel.SYSTEM, requests=[
+        NotifyRequest("payment_received", "189 0000 0001", context, "bulk"),
+        NotifyRequest("payment_received", "189 0000 0001", context, "bulk"),
+        NotifyRequest("payment_received", "189 0000 0001", context, "one"),
+        NotifyRequest("payment_received", "189 0000 0001", context, "then", queued_at=earlier),
+    ])
+    assert written == 2
+    skip = {"id", "dedupe_key"}
+    columns = [f.attname for f in OutboxMessage._meta.concrete_fields if f.attname not in skip]
+    bulk = OutboxMessage.objects.get(dedupe_key="bulk")
+    one.refresh_from_db()
+    assert {c: getattr(bulk, c) for c in columns} == {c: getattr(one, c) for c in columns}
+    then = OutboxMessage.objects.get(dedupe_key="then")
+    assert then.created_at == then.next_attempt_at == earlier

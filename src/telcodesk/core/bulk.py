@@ -79,11 +79,15 @@ class BulkTable:
             defaults = self.defaults
             return [tuple(row) + defaults for row in rows]
         params: list[tuple[Any, ...]] = []
+        adapted: dict[Any, Any] = {}  # rows of one batch repeat instants (``now``)
         for row in rows:
             values = list(row)
             for index, adapt in self.adapters:
-                if values[index] is not None:
-                    values[index] = adapt(values[index])
+                value = values[index]
+                if value is not None:
+                    if value not in adapted:
+                        adapted[value] = adapt(value)
+                    values[index] = adapted[value]
             params.append(tuple(values) + self.defaults)
         return params
 

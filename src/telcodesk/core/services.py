@@ -37,6 +37,8 @@ from telcodesk.core.roles import Role
 
 # --- audit log --------------------------------------------------------------
 
+_CHANNELS = frozenset(Channel.values)  # ``Channel.values`` builds a new list on each read
+
 
 def do_audit(
     *,
@@ -51,7 +53,7 @@ def do_audit(
     actor_label: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit log (inside the caller's transaction)."""
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise CoreError(CoreErrorCode.INVALID, f"unknown channel {channel!r}")
     return AuditEntry.objects.create(
         at=now,

@@ -28,7 +28,13 @@ from telcodesk.core import phone
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.models import Channel, User
 from telcodesk.customers.selectors import visible_customers
-from telcodesk.notify.services import do_fail, do_notify, do_opt_in
+from telcodesk.notify.services import (
+    NotifyRequest,
+    do_fail,
+    do_notify,
+    do_notify_bulk,
+    do_opt_in,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -70,11 +76,14 @@ def generate_activity(*, now: dt.datetime, seed: int,
     if viewer is None:
         return summary
     today = local(now).date()
-    customers = list(visible_customers(viewer).filter(status="active")
-                     .prefetch_related("subscriptions__package"))
-    if not customers:
+    active = visible_customers(viewer).filter(status="active")
+    # The draw depends only on how many customers there are and their order, so the
+    # ids are drawn and only the picked customers are read with their lines.
+    ids = list(active.values_list("pk", flat=True))
+    if not ids:
         return summary
-    picked = sorted(rng.sample(customers, min(REMINDED_CUSTOMERS, len(customers))),
+    chosen = rng.sample(ids, min(REMINDED_CUSTOMERS, len(ids)))
+    picked = sorted(active.filter(pk__in=chosen).prefetch_related("subscriptions__package"),
                     key=lambda c: c.code)
 
     def moment(days_ago: int) -> dt.datetime:
@@ -84,6 +93,7 @@ def generate_activity(*, now: dt.datetime, seed: int,
                                    tzinfo=operator_zone())
 
     mobiles: list[tuple[Any, str]] = []
+    reminders: list[NotifyRequest] = []
     for done, customer in enumerate(picked, start=1):
         lines = list(customer.subscriptions.all())
         mobile = next((s for s in lines if s.service == "mobile" and s.active_to is None), None)
@@ -97,12 +107,14 @@ def generate_activity(*, now: dt.datetime, seed: int,
             context = _context(kind, rng=rng, at=at, number=phone.national(mobile.number),
                                package=mobile.package.name, wired=bool(wired))
             # Each reminder is queued at the moment its business was done.
-            do_notify(now=at, kind=kind, recipient=mobile.number, context=context,
-                      dedupe_key=f"demo:{kind}:{customer.code}:{n}", channel=Channel.SYSTEM,
-                      customer=customer)
+            reminders.append(NotifyRequest(
+                kind=kind, recipient=mobile.number, context=context,
+                dedupe_key=f"demo:{kind}:{customer.code}:{n}", customer=customer,
+                queued_at=at))
             summary.reminders += 1
         if done % 50 == 0 or done == len(picked):
             report("messages", done, len(picked))
+    do_notify_bulk(now=now, requests=reminders, channel=Channel.SYSTEM)
 
     _marketing(now=now, today=today, mobiles=mobiles, summary=summary)
     _failures(now=now, mobiles=mobiles, rng=rng, moment=moment, summary=summary)

@@ -200,6 +200,17 @@ def sms_length(text: str) -> SmsLength:
     """Encoding, length in units and number of SMS parts, as the SMS centre counts them."""
     if not text:
         return SmsLength(encoding="gsm7", units=0, segments=0)
+    # The common case, one part, is counted without encoding character by character.
+    if is_gsm7(text):
+        encoding: Encoding = "gsm7"
+        units = sum(len(_TO_GSM[ch]) for ch in text)
+        single = GSM7_SINGLE
+    else:
+        encoding = "ucs2"
+        units = len(text.encode("utf-16-be")) // 2
+        single = UCS2_SINGLE
+    if units <= single:
+        return SmsLength(encoding=encoding, units=units, segments=1)
     encoding, units, parts = _encode_parts(text)
     return SmsLength(encoding=encoding, units=units, segments=len(parts))
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.crypto import salted_hmac
 
 from telcodesk.core import phone
+from telcodesk.core.bulk import BulkTable
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
@@ -278,9 +279,11 @@ def do_notify(
     The dispatcher is woken after commit; a rollback leaves no trace.
     """
     _check_key(dedupe_key)
-    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    # Most keys are new: look for the id only, read the message when there is one.
+    existing = (OutboxMessage.objects.filter(dedupe_key=dedupe_key)
+                .values_list("pk", flat=True).first())
     if existing is not None:
-        return existing
+        return OutboxMessage.objects.get(pk=existing)
     message = _build(NotifyRequest(
         kind=kind, recipient=recipient, context=context, dedupe_key=dedupe_key,
         customer=customer, staff=staff, language=language, not_before=not_before,
@@ -315,6 +318,9 @@ class NotifyRequest:
     not_before: dt.datetime | None = None
     subject: str = ""
     description: str = ""
+    # When the message was queued, if not the batch's ``now`` (a history written in
+    # bulk queues each message at the moment of its business).
+    queued_at: dt.datetime | None = None
 
 
 @transaction.atomic
@@ -323,26 +329,76 @@ def do_notify_many(*, now: dt.datetime, requests: Sequence[NotifyRequest], chann
     """``do_notify`` for many messages at once (bulk producers: campaigns, imports,
     benchmarks): same rules, a few queries per thousand messages. Returns the
     messages in request order; a key seen before returns the earlier message."""
+    keys = [request.dedupe_key for request in requests]
+    do_notify_bulk(now=now, requests=requests, channel=channel, actor=actor)
+    found = _by_keys(keys)
+    return [found[key] for key in keys]
+
+
+@transaction.atomic
+def do_notify_bulk(*, now: dt.datetime, requests: Sequence[NotifyRequest], channel: str,
+                   actor: User | None = None) -> int:
+    """``do_notify_many`` for producers that do not need the messages back (the SLA
+    clock's alerts): same rules and rows, written as tuples (``core.bulk``) without a
+    model instance per message. A key seen before (earlier, or twice in ``requests``)
+    writes nothing. Returns how many messages were written."""
+    for request in requests:
+        _check_key(request.dedupe_key)
     templates: dict[tuple[str, str], str] = {}
     consents: dict[str, bool] = {}
-    keys = [request.dedupe_key for request in requests]
-    for key in keys:
-        _check_key(key)
-    found = _by_keys(keys)
-    fresh: dict[str, OutboxMessage] = {}
+    numbers: dict[str, str] = {}
+    rows: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    waking = False
     for request in requests:
-        if request.dedupe_key not in found and request.dedupe_key not in fresh:
-            fresh[request.dedupe_key] = _build(request, now=now, channel=channel, actor=actor,
-                                               part_of=None, templates=templates,
-                                               consents=consents)
-    if fresh:
-        # Rows a concurrent caller inserted meanwhile are skipped, then read back.
-        OutboxMessage.objects.bulk_create(list(fresh.values()), batch_size=500,
-                                          ignore_conflicts=True)
-        found |= _by_keys(list(fresh))
-        if any(m.state != State.CANCELLED for m in fresh.values()):
-            transaction.on_commit(_wake)
-    return [found[key] for key in keys]
+        key = request.dedupe_key
+        if key in seen:
+            continue
+        seen.add(key)
+        fields = _fields(request, now=request.queued_at or now, channel=channel, actor=actor,
+                         part_of=None,
+                         templates=templates, consents=consents, numbers=numbers)
+        waking = waking or fields["state"] != State.CANCELLED
+        rows.append(_row(fields))
+    if not rows:
+        return 0
+    # A key written before (earlier, or by a concurrent caller) is skipped by the
+    # insert itself (ON CONFLICT DO NOTHING): no look-up first.
+    written = _bulk_table().insert_new(rows, optimistic=True)
+    if waking:
+        transaction.on_commit(_wake)
+    return written
+
+
+# Columns ``do_notify_bulk`` writes (in ``_row``'s order); the others take their defaults.
+_BULK_COLUMNS = (
+    "dedupe_key", "kind", "category", "recipient", "customer_id", "staff_id", "language",
+    "sender", "subject", "body", "encoding", "segments", "state", "state_reason",
+    "created_at", "not_before", "next_attempt_at", "finished_at", "channel", "created_by_id",
+    "part_of_id", "description",
+)
+_bulk_tables: dict[str, BulkTable] = {}
+
+
+def _bulk_table() -> BulkTable:
+    """The outbox's ``BulkTable`` for this connection's engine (built once)."""
+    vendor = connection.vendor
+    if vendor not in _bulk_tables:
+        _bulk_tables[vendor] = BulkTable(OutboxMessage, _BULK_COLUMNS)
+    return _bulk_tables[vendor]
+
+
+def _pk(obj: Any) -> Any:
+    return None if obj is None else obj.pk
+
+
+def _row(f: dict[str, Any]) -> tuple[Any, ...]:
+    """``_fields`` as a row of ``_BULK_COLUMNS`` (foreign keys as ids)."""
+    return (f["dedupe_key"], f["kind"], f["category"], f["recipient"], _pk(f["customer"]),
+            _pk(f["staff"]), f["language"], f["sender"], f["subject"], f["body"],
+            f["encoding"], f["segments"], f["state"], f["state_reason"], f["created_at"],
+            f["not_before"], f["next_attempt_at"], f["finished_at"], f["channel"],
+            _pk(f["created_by"]), _pk(f["part_of"]), f["description"])
 
 
 def _check_key(dedupe_key: str) -> None:
@@ -363,11 +419,25 @@ def _by_keys(keys: Sequence[str]) -> dict[str, OutboxMessage]:
 def _build(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: User | None,
            part_of: OutboxMessage | None, templates: dict[tuple[str, str], str],
            consents: dict[str, bool]) -> OutboxMessage:
-    """The unsaved message for ``request``: rendered, measured, consent and quiet hours
-    applied. ``templates`` and ``consents`` cache look-ups across a batch."""
+    """The unsaved message for ``request`` (see ``_fields``)."""
+    return OutboxMessage(**_fields(request, now=now, channel=channel, actor=actor,
+                                   part_of=part_of, templates=templates, consents=consents))
+
+
+def _fields(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: User | None,
+            part_of: OutboxMessage | None, templates: dict[tuple[str, str], str],
+            consents: dict[str, bool], numbers: dict[str, str] | None = None
+            ) -> dict[str, Any]:
+    """The fields of the message for ``request``: rendered, measured, consent and quiet
+    hours applied. ``templates``, ``consents`` and ``numbers`` cache look-ups across a
+    batch."""
     found = get_kind(request.kind)
     lang = _language(request.language)
-    number = _number(request.recipient)
+    if numbers is None:
+        number = _number(request.recipient)
+    else:
+        number = numbers.get(request.recipient) or numbers.setdefault(
+            request.recipient, _number(request.recipient))
     if (found.code, lang) not in templates:
         templates[(found.code, lang)] = template_for(found, lang)
     body = compose(found, request.context, language=lang,
@@ -388,15 +458,16 @@ def _build(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: Use
             window_end = quiet_hours().end_after(send_at)
             if window_end is not None:
                 state, reason, send_at = State.HELD, "quiet hours", window_end
-    return OutboxMessage(
-        dedupe_key=request.dedupe_key, kind=found.code, category=found.category,
-        recipient=number, customer=request.customer, staff=request.staff, language=lang,
-        sender=settings.TELCODESK_SMS_SENDER, subject=request.subject[:200], body=body,
-        encoding=length.encoding, segments=length.segments, state=state, state_reason=reason,
-        created_at=now, not_before=send_at if send_at != now else None,
-        next_attempt_at=send_at, finished_at=finished, channel=channel, created_by=actor,
-        part_of=part_of, description=request.description[:300],
-    )
+    return {
+        "dedupe_key": request.dedupe_key, "kind": found.code, "category": found.category,
+        "recipient": number, "customer": request.customer, "staff": request.staff,
+        "language": lang, "sender": settings.TELCODESK_SMS_SENDER,
+        "subject": request.subject[:200], "body": body, "encoding": length.encoding,
+        "segments": length.segments, "state": state, "state_reason": reason,
+        "created_at": now, "not_before": send_at if send_at != now else None,
+        "next_attempt_at": send_at, "finished_at": finished, "channel": channel,
+        "created_by": actor, "part_of": part_of, "description": request.description[:300],
+    }
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ objects passed as context.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -31,6 +32,13 @@ class _Part:
 
 def parse(template: str) -> list[_Part]:
     """Split ``template`` into literals and placeholder names; ``NotifyError`` if malformed."""
+    return list(_parsed(template))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(template: str) -> tuple[_Part, ...]:
+    """``parse`` once per template text (a batch of alerts renders one template
+    thousands of times); a malformed template raises every time (not cached)."""
     parts: list[_Part] = []
     try:
         pieces = list(string.Formatter().parse(template))
@@ -49,7 +57,7 @@ def parse(template: str) -> list[_Part]:
                               f"{shown} is not allowed: placeholders are plain names such as "
                               "{number}")
         parts.append(_Part(literal, name))
-    return parts
+    return tuple(parts)
 
 
 def placeholders(template: str) -> list[str]:
@@ -90,7 +98,7 @@ def format_value(value: Any, language: str) -> str:
 
 def render(template: str, context: Mapping[str, Any], *, language: str) -> str:
     """Fill ``template`` from ``context``; a missing name is a ``NotifyError`` naming it."""
-    parts = parse(template)
+    parts = _parsed(template)
     missing = sorted({p.name for p in parts if p.name is not None and p.name not in context})
     if missing:
         raise NotifyError(NotifyErrorCode.MISSING_CONTEXT,
