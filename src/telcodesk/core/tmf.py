@@ -425,12 +425,25 @@ def count_matches(queryset: QuerySet[Any]) -> Total:
     return Total(max(int(counted), limit + 1), exact=False)
 
 
+def _page_rows(queryset: QuerySet[M], page: Page) -> list[M]:
+    window = slice(page.offset, page.offset + page.limit)
+    if queryset.query.distinct or not queryset.query.select_related:
+        return list(queryset[window])
+    keys = list(queryset.values_list("pk", flat=True)[window])
+    if not keys:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    return [rows[key] for key in keys if key in rows]
+
+
 def paginate(queryset: QuerySet[M], page: Page) -> tuple[list[M], Total]:
     """One page of an ordered queryset and the number of matches (``count_matches``).
 
-    A page shorter than the limit needs no count: the matches end on it.
+    A page shorter than the limit needs no count: the matches end on it. The page
+    is found on the keys alone (the sort of the scope reads no joined table), then
+    its rows are read with their joins and prefetches.
     """
-    items = list(queryset[page.offset : page.offset + page.limit])
+    items = _page_rows(queryset, page)
     if len(items) < page.limit and (items or page.offset == 0):
         return items, Total(page.offset + len(items))
     total = count_matches(queryset)
