@@ -77,3 +77,16 @@ def test_list_headers_say_whether_the_total_is_exact(api_client, org, settings):
     last = api_client.get(CUSTOMERS, {"limit": "2", "offset": "4"})
     assert (last["X-Total-Count"], last["X-Total-Count-Exact"], last["X-Result-Count"]) == (
         "5", "true", "1")
+
+
+def test_console_paginator_counts_by_the_same_rule(org, settings):
+    from telcodesk.core.paging import ScopePaginator
+
+    units = OrgUnit.objects.order_by("path")
+    exact = ScopePaginator(units, 3)
+    assert (exact.count, exact.count_exact, exact.num_pages) == (8, True, 3)
+    settings.TELCODESK_API_EXACT_COUNT_LIMIT = 5
+    above = ScopePaginator(units, 3)
+    assert above.count_exact is False and above.count >= 6
+    assert [unit.code for unit in above.get_page(1).object_list] == ["op", "sx", "dt"]
+    assert ScopePaginator([1, 2, 3], 2).count_exact is True

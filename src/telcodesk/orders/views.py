@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.customers.selectors import offering_by_code, package_by_code, subscription_for
 from telcodesk.orders import forms as order_forms
 from telcodesk.orders import selectors, services
@@ -120,7 +121,7 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
     form = order_forms.QueueFilterForm(request.GET or None, user=user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     work_orders = _queue(user, now=now, filters=filters)
-    page = Paginator(work_orders, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = ScopePaginator(work_orders, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [queue_row(wo, now=now) for wo in page.object_list]
     # The colour counts cover the filtered queue, not only this page.
     counts = {key: _queue(user, now=now, filters={**filters, "status": key}).count()

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,6 +42,7 @@ from telcodesk.care.selectors.hotline_stats import (
 )
 from telcodesk.core import charts, clock, phone
 from telcodesk.core.models import User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.core.selectors import may_see_full_numbers
 
 CALLS_PER_PAGE = 50
@@ -69,7 +69,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
                          group=filters.get("group") or None, queue=filters.get("queue") or None,
                          outcome=filters.get("outcome") or None,
                          caller=filters.get("caller") or None)
-    page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    page = ScopePaginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "care/call_list.html",
