@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from telcodesk.care.models import CallLogSource, HotlineCall, HotlineQueue
 from telcodesk.care.services.complaints import do_receive_complaint
+from telcodesk.core import clock
 from telcodesk.core.models import Channel, OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.services import do_issue_token
@@ -72,26 +73,28 @@ def add_work_orders(count: int, *, unit: OrgUnit, now: dt.datetime,
                     technician: User | None, team: Team | None) -> None:
     standard_model: Any = SlaClock._meta.get_field("standard").related_model
     standard = standard_model.objects.filter(service="broadband", kind="repair").first()
-    for _ in range(count):
+    for i in range(count):
         number = next(_numbers)
         line = a_line(unit)
-        accepted = now - dt.timedelta(hours=number % 30)
+        paused = i % 5 == 4
+        # ok, warning (past 80 % of 24 h), breached, ok, and every fifth paused
+        accepted = now - dt.timedelta(hours=(2, 21, 30, 10)[i % 4])
         clock = SlaClock.objects.create(
             standard=standard, limit_value=Decimal(24), limit_unit="hours",
             warning_ratio=Decimal("0.80"), service="broadband", kind="repair", area="urban",
             tier="ordinary", org_unit=unit, subject_label=f"WQ{number:08d} repair",
             accepted_at=accepted, due_at=accepted + dt.timedelta(hours=24),
             warn_at=accepted + dt.timedelta(hours=19, minutes=12),
-            state="paused" if number % 5 == 0 else "running",
-            paused_since=now if number % 5 == 0 else None)
+            state="paused" if paused else "running",
+            paused_since=now if paused else None)
         WorkOrder.objects.create(
             code=f"WQ{number:08d}", kind="repair", ticket_type="fault", service="broadband",
             subscription=line, customer=line.customer, org_unit=unit, area="urban",
-            address="小店区长风街1号", status="pending" if number % 5 == 0 else "inProgress",
+            address="小店区长风街1号", status="pending" if paused else "inProgress",
             status_changed_at=accepted, channel="hotline", name="故障",
             description="宽带无法上网", created_at=accepted, updated_at=accepted,
-            sla_clock=clock, technician=technician if number % 2 else None,
-            team=team if not number % 2 else None)
+            sla_clock=clock, technician=technician if i % 2 else None,
+            team=team if not i % 2 else None)
 
 
 def add_calls(count: int, *, now: dt.datetime, customer: Customer | None) -> None:
@@ -152,7 +155,7 @@ def test_work_order_queue(console, org, now, field, django_assert_max_num_querie
         add_work_orders(45, unit=org.xiaodian, now=now, technician=tech, team=team)
 
     add_work_orders(5, unit=org.xiaodian, now=now, technician=tech, team=team)
-    assert_flat(lambda: console.get("/console/work-orders/"), grow, ceiling=13,
+    assert_flat(lambda: console.get("/console/work-orders/"), grow, ceiling=11,
                 assert_max=django_assert_max_num_queries)
 
 
@@ -244,3 +247,17 @@ def test_tmf_party_interaction_list(api, org, now, django_assert_max_num_queries
     assert_flat(lambda: api.get("/tmf-api/partyInteraction/v4/partyInteraction"),
                 lambda: add_calls(45, now=now, customer=customer), ceiling=6,
                 assert_max=django_assert_max_num_queries)
+
+
+def test_queue_colour_counts_match_the_filtered_queues(console, org, now, field, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: now)
+    tech, team = field
+    add_work_orders(20, unit=org.xiaodian, now=now, technician=tech, team=team)
+    technician = Client()
+    technician.force_login(tech)
+    for client in (console, technician):  # the whole branch; a field worker's own and team's
+        counts = client.get("/console/work-orders/").context["counts"]
+        filtered = {key: client.get("/console/work-orders/", {"status": key}).context["total"]
+                    for key in ("warning", "breached", "paused")}
+        assert counts == filtered
+        assert counts["breached"] and counts["warning"] and counts["paused"]

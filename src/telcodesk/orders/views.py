@@ -124,8 +124,8 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
     page = ScopePaginator(work_orders, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [queue_row(wo, now=now) for wo in page.object_list]
     # The colour counts cover the filtered queue, not only this page.
-    counts = {key: _queue(user, now=now, filters={**filters, "status": key}).count()
-              for key in ("warning", "breached", "paused")}
+    counts = selectors.queue_colour_counts(
+        _queue(user, now=now, filters={**filters, "status": "open"}), now=now)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "counts": counts,
