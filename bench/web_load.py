@@ -86,7 +86,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.ci:
         args.customers, args.work_orders = 1_000, 5_000
-        args.connections, args.requests, args.single, args.seconds = 8, 80, 10, 30.0
+        args.connections, args.requests, args.single, args.seconds = 8, 40, 10, 20.0
     with bench_database(args.database_url):
         return run(args)
 
