@@ -425,7 +425,9 @@ def count_matches(queryset: QuerySet[Any]) -> Total:
     return Total(max(int(counted), limit + 1), exact=False)
 
 
-def _page_rows(queryset: QuerySet[M], page: Page) -> list[M]:
+def page_rows(queryset: QuerySet[M], page: Page) -> list[M]:
+    """The rows of one page of an ordered queryset: with joins (``select_related``),
+    the page's keys first on the narrow query, then those rows with their joins."""
     window = slice(page.offset, page.offset + page.limit)
     if queryset.query.distinct or not queryset.query.select_related:
         return list(queryset[window])
@@ -443,7 +445,7 @@ def paginate(queryset: QuerySet[M], page: Page) -> tuple[list[M], Total]:
     is found on the keys alone (the sort of the scope reads no joined table), then
     its rows are read with their joins and prefetches.
     """
-    items = _page_rows(queryset, page)
+    items = page_rows(queryset, page)
     if len(items) < page.limit and (items or page.offset == 0):
         return items, Total(page.offset + len(items))
     total = count_matches(queryset)
