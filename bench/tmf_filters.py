@@ -25,11 +25,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from harness import bench_database, setup_django
 
 
 def main() -> int:
@@ -39,28 +38,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.ci:
         args.customers = 2_000
-    tmp: Path | None = None
-    if not os.environ.get("DATABASE_URL"):
-        tmp = Path(tempfile.mkdtemp(prefix="telcodesk-bench-"))
-        os.environ["TELCODESK_VAR_DIR"] = str(tmp)
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telcodesk.settings")
-    os.environ.setdefault("TELCODESK_LOG_LEVEL", "WARNING")
-    try:
+    with bench_database():
         return run(args)
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    import django
-
-    django.setup()
+    setup_django(migrate=True)
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -70,7 +56,6 @@ def run(args: argparse.Namespace) -> int:
     from telcodesk.core.services import do_create_org_unit, do_create_staff, do_issue_token
     from telcodesk.customers.models import Customer
 
-    call_command("migrate", interactive=False, verbosity=0)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     now = dt.datetime(2025, 9, 30, 10, tzinfo=operator_zone())
     tag = f"b{int(time.time()) % 100000}"

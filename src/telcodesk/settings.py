@@ -278,6 +278,11 @@ TELCODESK_SMS_BATCH_SIZE = int(os.environ.get("TELCODESK_SMS_BATCH_SIZE", "200")
 # Default and maximum page size of TMF collections.
 TELCODESK_API_DEFAULT_LIMIT = 100
 TELCODESK_API_MAX_LIMIT = 1000
+# X-Total-Count is exact up to this many matches; above it a list answers the
+# planner's estimate (PostgreSQL) or a count kept this many seconds (SQLite), and
+# says so with X-Total-Count-Exact: false (docs/api.md, "Collections: paging").
+TELCODESK_API_EXACT_COUNT_LIMIT = int(os.environ.get("TELCODESK_API_EXACT_COUNT_LIMIT", "10000"))
+TELCODESK_API_COUNT_CACHE_SECONDS = int(os.environ.get("TELCODESK_API_COUNT_CACHE_SECONDS", "60"))
 # TMF event listeners may be registered on loopback, private and link-local
 # addresses (a closed network, tests). Off: the hub never calls inside.
 TELCODESK_EVENT_PRIVATE_CALLBACKS = env_flag("TELCODESK_EVENT_PRIVATE_CALLBACKS", False)

@@ -9,7 +9,11 @@ these helpers, calls selectors and services, and answers with these helpers.
 - ``TmfNinjaAPI``: a ``NinjaAPI`` whose "method not allowed" and "no such path"
   answers are TMF errors too.
 - ``parse_paging`` / ``collection_response``: ``offset`` and ``limit``,
-  ``X-Total-Count`` and ``X-Result-Count``.
+  ``X-Total-Count``, ``X-Total-Count-Exact`` and ``X-Result-Count``;
+  ``count_matches``: the total, exact up to ``TELCODESK_API_EXACT_COUNT_LIMIT``
+  matches, above it the planner's estimate (PostgreSQL) or a count kept for
+  ``TELCODESK_API_COUNT_CACHE_SECONDS`` (SQLite), so no list page counts the
+  caller's whole scope on every request.
 - ``list_response`` (one table) / ``merged_list_response`` (several, merged by
   date): a whole list endpoint.
 - ``parse_fields`` / ``select_fields``: ``fields=`` selection of first-level
@@ -30,6 +34,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import hashlib
 import heapq
 import itertools
 import json
@@ -49,8 +54,10 @@ from urllib.parse import quote
 
 import pydantic
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
@@ -374,22 +381,91 @@ def parse_paging(request: HttpRequest) -> Page:
 M = TypeVar("M", bound=Model)
 
 
-def paginate(queryset: QuerySet[M], page: Page) -> tuple[list[M], int]:
-    """One page of an ordered queryset and the total number of matches."""
-    total = queryset.count()
-    if page.offset >= total:
-        return [], total
-    return list(queryset[page.offset : page.offset + page.limit]), total
+class Total(int):
+    """``X-Total-Count``: how many items match (an ``int``), and whether it is ``exact``."""
+
+    exact: bool
+
+    def __new__(cls, value: int, exact: bool = True) -> Total:
+        total = super().__new__(cls, value)
+        total.exact = exact
+        return total
+
+
+def count_matches(queryset: QuerySet[Any]) -> Total:
+    """How many rows ``queryset`` matches, without counting a large scope every time.
+
+    Up to ``TELCODESK_API_EXACT_COUNT_LIMIT`` matches the count is exact (a count
+    over at most that many rows plus one). Above it: on PostgreSQL the query
+    planner's estimate of the rows (``EXPLAIN``, no rows read), on other engines
+    the exact count kept in the cache for ``TELCODESK_API_COUNT_CACHE_SECONDS``
+    under the query's text; either is marked not exact, and is never below the
+    limit plus one.
+    """
+    limit: int = settings.TELCODESK_API_EXACT_COUNT_LIMIT
+    bare = queryset.order_by().values("pk")
+    bounded = bare[: limit + 1].count()
+    if bounded <= limit:
+        return Total(bounded)
+    connection = connections[bare.db]
+    sql, params = bare.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str | bytes):
+            plan = json.loads(plan)
+        return Total(max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), exact=False)
+    key = "tmf-count:" + hashlib.sha256(
+        f"{bare.db}|{sql}|{params!r}".encode()).hexdigest()
+    counted = cache.get(key)
+    if counted is None:
+        counted = bare.count()
+        cache.set(key, counted, settings.TELCODESK_API_COUNT_CACHE_SECONDS)
+    return Total(max(int(counted), limit + 1), exact=False)
+
+
+def page_rows(queryset: QuerySet[M], page: Page) -> list[M]:
+    """The rows of one page of an ordered queryset: with joins (``select_related``),
+    the page's keys first on the narrow query, then those rows with their joins."""
+    window = slice(page.offset, page.offset + page.limit)
+    if queryset.query.distinct or not queryset.query.select_related:
+        return list(queryset[window])
+    keys = list(queryset.values_list("pk", flat=True)[window])
+    if not keys:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    return [rows[key] for key in keys if key in rows]
+
+
+def paginate(queryset: QuerySet[M], page: Page) -> tuple[list[M], Total]:
+    """One page of an ordered queryset and the number of matches (``count_matches``).
+
+    A page shorter than the limit needs no count: the matches end on it. The page
+    is found on the keys alone (the sort of the scope reads no joined table), then
+    its rows are read with their joins and prefetches.
+    """
+    items = page_rows(queryset, page)
+    if len(items) < page.limit and (items or page.offset == 0):
+        return items, Total(page.offset + len(items))
+    total = count_matches(queryset)
+    if not total.exact:
+        total = Total(max(total, page.offset + len(items)), exact=False)
+    return items, total
 
 
 def collection_response(items: Sequence[Any], *, total: int) -> HttpResponse:
     """200 with the page and the ``X-Total-Count`` / ``X-Result-Count`` headers.
 
     TMF630 allows 206 for a partial page; telcodesk always answers 200 and lets
-    the two headers tell whether more is available.
+    the two headers tell whether more is available. ``X-Total-Count-Exact`` says
+    whether ``X-Total-Count`` was counted (``true``) or estimated (``false``,
+    see ``count_matches``).
     """
+    exact = total.exact if isinstance(total, Total) else True
     response = json_response(list(items), status=200)
-    response["X-Total-Count"] = str(total)
+    response["X-Total-Count"] = str(int(total))
+    response["X-Total-Count-Exact"] = "true" if exact else "false"
     response["X-Result-Count"] = str(len(items))
     return response
 
@@ -420,17 +496,19 @@ def list_response(
     masked = not may_see_full_numbers(getattr(request, "user", None))
     queryset, on_documents = filters.split(queryset, request, attributes=known,
                                            masked=masked)
+    total: int
     if not on_documents:
         items, total = paginate(queryset, page)
         documents = [render(item) for item in items]
     else:
-        documents, total = [], 0
+        documents, matched = [], 0
         for item in queryset.iterator(chunk_size=DOCUMENT_FILTER_CHUNK):
             document = render(item)
             if _matches(document, on_documents, masked=masked):
-                if page.offset <= total < page.offset + page.limit:
+                if page.offset <= matched < page.offset + page.limit:
                     documents.append(document)
-                total += 1
+                matched += 1
+        total = matched
     return collection_response([select_fields(document, fields) for document in documents],
                                total=total)
 
@@ -502,6 +580,7 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
                                                       attributes=known, masked=masked))
                 for index, source in enumerate(sources)]
     documents: list[dict[str, Any]] = []
+    total: int
     for _index, source, queryset, on_documents in prepared:
         if on_documents and queryset[:DOCUMENT_FILTER_CAP + 1].count() > DOCUMENT_FILTER_CAP:
             names = ", ".join(_document_attributes(source.filters, request))
@@ -510,7 +589,6 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
                            f"{DOCUMENT_FILTER_CAP} rows match the other filters; narrow the "
                            "request (creationDate, relatedParty.id...)")
     if not any(on_documents for *_, on_documents in prepared):
-        total = sum(queryset.count() for _i, _s, queryset, _d in prepared)
         wanted = page.offset + page.limit
         keys = heapq.merge(*[_tagged_keys(queryset.values_list(*source.order)[:wanted], index)
                              for index, source, queryset, _d in prepared], reverse=True)
@@ -521,8 +599,14 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
             if pks:
                 rows.update(((index, row.pk), row) for row in queryset.filter(pk__in=pks))
         documents = [sources[key[-1]].render(rows[(key[-1], key[-2])]) for key in chosen]
+        if len(chosen) < page.limit and (chosen or page.offset == 0):
+            total = page.offset + len(chosen)  # every source ended on this page
+        else:
+            counts = [count_matches(queryset) for _i, _s, queryset, _d in prepared]
+            total = Total(max(sum(counts), page.offset + len(chosen)),
+                          exact=all(count.exact for count in counts))
     else:
-        total = 0
+        matched = 0
         streams = [_tagged_rows(source, queryset, index)
                    for index, source, queryset, _d in prepared]
         tests = {index: on_documents for index, _s, _q, on_documents in prepared}
@@ -530,9 +614,10 @@ def merged_list_response(request: HttpRequest, sources: Sequence[ListSource], *,
                                              reverse=True):
             document = sources[index].render(row)
             if _matches(document, tests[index], masked=masked):
-                if page.offset <= total < page.offset + page.limit:
+                if page.offset <= matched < page.offset + page.limit:
                     documents.append(document)
-                total += 1
+                matched += 1
+        total = matched
     return collection_response([select_fields(document, fields) for document in documents],
                                total=total)
 

@@ -10,7 +10,6 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from telcodesk.core import panels
 from telcodesk.core.models import User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.core.selectors import audit_trail
 from telcodesk.customers.selectors import customer_detail, search_customers
 
@@ -47,7 +47,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = None
     if q:
         results = search_customers(user, q).select_related("org_unit")
-        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = ScopePaginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "q": q, "page": page}
     template = ("customers/_results.html" if _is_fragment_request(request)
                 else "customers/customer_list.html")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from telcodesk.care.selectors.contacts import (
 from telcodesk.care.views._common import staff_member
 from telcodesk.core import phone
 from telcodesk.core.models import User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.core.selectors import may_see_full_numbers
 
 CALLS_PER_PAGE = 50
@@ -47,7 +47,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
                          group=filters.get("group") or None, queue=filters.get("queue") or None,
                          outcome=filters.get("outcome") or None,
                          caller=filters.get("caller") or None)
-    page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    page = ScopePaginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "care/call_list.html",

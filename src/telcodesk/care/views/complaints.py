@@ -26,7 +26,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,6 +46,7 @@ from telcodesk.care.services import surveys
 from telcodesk.core import clock, phone
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.core.selectors import may_see_full_numbers
 from telcodesk.core.services import do_audit
 from telcodesk.customers.selectors import customer_for, search_customers, subscription_for
@@ -141,7 +141,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(_queue(user, now=now, filters=filters), QUEUE_PER_PAGE).get_page(
+    page = ScopePaginator(_queue(user, now=now, filters=filters), QUEUE_PER_PAGE).get_page(
         request.GET.get("page"))
     entries = selectors.queue_entries(list(page.object_list), now=now)
     rows = [QueueRow(e.complaint, e.clock_status or "none",

@@ -23,7 +23,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
+from telcodesk.core.paging import ScopePaginator
 from telcodesk.customers.selectors import subscription_for
 from telcodesk.orders import permissions
 from telcodesk.orders.forms import work_orders as order_forms
@@ -97,11 +97,11 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
     form = order_forms.QueueFilterForm(request.GET or None, user=user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     work_orders = _queue(user, now=now, filters=filters)
-    page = Paginator(work_orders, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = ScopePaginator(work_orders, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [queue_row(wo, now=now) for wo in page.object_list]
     # The colour counts cover the filtered queue, not only this page.
-    counts = {key: _queue(user, now=now, filters={**filters, "status": key}).count()
-              for key in ("warning", "breached", "paused")}
+    counts = selectors.queue_colour_counts(
+        _queue(user, now=now, filters={**filters, "status": "open"}), now=now)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "counts": counts,
