@@ -119,6 +119,7 @@ REFERENCE_URLS: dict[str, Any] = {
     "notify_template_edit": _template_kwargs,
     "skill_group_edit": _skill_group_kwargs,
     "report_publish": lambda: [{"period": PERIOD}],
+    "report_compute": lambda: [{"period": PERIOD}],
     "report_download": lambda: [{"period": PERIOD, "fmt": fmt}
                                 for fmt in ("html", "json", "md", "xlsx", "tmf")],
 }
