@@ -16,6 +16,17 @@ from telcodesk.core.services import do_create_org_unit, do_create_staff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One fast password hasher for the whole run (every worker): staff passwords play no
+    part in what the tests check, and argon2 is deliberately slow. Child processes started
+    by ``run_cli`` keep the real settings."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
 
 @pytest.fixture(autouse=True)
 def private_event_callbacks(settings):

@@ -15,7 +15,6 @@ from telcodesk.notify.models import OutboxMessage
 from tests.orders import orders_support
 
 # Shared fixtures of the orders tests (catalog, a Xiaodian household).
-fast_password_hashing = orders_support.fast_password_hashing
 shop = orders_support.shop
 home = orders_support.home
 make_household = orders_support.make_household

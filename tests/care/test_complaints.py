@@ -25,7 +25,6 @@ from telcodesk.core import phone
 from telcodesk.sla import services as sla_services
 from telcodesk.sla.models import SlaAlert, SlaClock, StaffAlertNumber
 from tests.care.complaints_support import (
-    fast_password_hashing,
     home,
     hours,
     make_household,
@@ -35,7 +34,7 @@ from tests.care.complaints_support import (
     shop,
 )
 
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
+__all__ = ["home", "people", "shop"]
 
 
 def kinds(complaint: Complaint) -> list[str]:

@@ -14,7 +14,6 @@ from telcodesk.core import clock, phone
 from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
 from tests.care.complaints_support import (
-    fast_password_hashing,
     home,
     hours,
     make_household,
@@ -25,7 +24,7 @@ from tests.care.complaints_support import (
 )
 from tests.tmf_schema import assert_tmf_error, assert_valid
 
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
+__all__ = ["home", "people", "shop"]
 
 SPEC = "TMF621-TroubleTicket-v4.0.0.swagger.json"
 BASE = "/tmf-api/troubleTicket/v4/complaint"

@@ -20,7 +20,6 @@ from telcodesk.care.services.surveys import do_answer_survey
 from telcodesk.core import phone
 from telcodesk.notify.services import do_handle_reply
 from tests.care.complaints_support import (
-    fast_password_hashing,
     home,
     hours,
     outbox,
@@ -29,7 +28,7 @@ from tests.care.complaints_support import (
     shop,
 )
 
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
+__all__ = ["home", "people", "shop"]
 
 
 def closed_complaint(now: dt.datetime, actor, **kwargs) -> Complaint:

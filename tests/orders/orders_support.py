@@ -42,12 +42,6 @@ class Household:
     broadband: Subscription
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Staff passwords play no part here; skip argon2's deliberate slowness."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def shop(db) -> Shop:
     brand = BrandFactory()

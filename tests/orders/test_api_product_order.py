@@ -21,7 +21,6 @@ BASE = "/tmf-api/productOrderingManagement/v4/productOrder"
 CANCEL = "/tmf-api/productOrderingManagement/v4/cancelProductOrder"
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

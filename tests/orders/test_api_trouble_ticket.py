@@ -22,7 +22,6 @@ BASE = "/tmf-api/troubleTicket/v4/troubleTicket"
 MERGE_PATCH = "application/merge-patch+json"
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

@@ -29,7 +29,6 @@ SPEC = "TMF621-TroubleTicket-v4.0.0.swagger.json"
 BASE = "/tmf-api/troubleTicket/v4/troubleTicket"
 MERGE_PATCH = "application/merge-patch+json"
 
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

@@ -28,7 +28,6 @@ MIN = dt.timedelta(minutes=1)
 # When the imports run: after every request below has finished.
 IMPORTED_AT = dt.datetime(2025, 11, 20, 9, 0, tzinfo=SHANGHAI)
 
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

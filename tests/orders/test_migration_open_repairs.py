@@ -11,7 +11,6 @@ from telcodesk.orders import services
 from telcodesk.orders.models import TicketStatus, WorkOrder
 from tests.orders import orders_support
 
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 

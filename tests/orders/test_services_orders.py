@@ -27,7 +27,6 @@ from tests.orders.orders_support import outbox
 H = dt.timedelta(hours=1)
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

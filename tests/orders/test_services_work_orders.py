@@ -18,7 +18,6 @@ from tests.orders.orders_support import enable_vip_standard, make_household, out
 H = dt.timedelta(hours=1)
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
 home = orders_support.home
 shop = orders_support.shop
 staff = orders_support.staff

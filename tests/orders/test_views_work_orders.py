@@ -15,7 +15,6 @@ from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 
 # Fixtures shared with the other orders tests.
-fast_password_hashing = support.fast_password_hashing
 shop = support.shop
 home = support.home
 

@@ -41,7 +41,6 @@ from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders import orders_support
 from tests.orders.orders_support import make_household
 
-fast_password_hashing = orders_support.fast_password_hashing
 shop = orders_support.shop
 
 TZ = ZoneInfo("Asia/Shanghai")

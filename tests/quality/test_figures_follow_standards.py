@@ -35,7 +35,6 @@ from tests.orders.orders_support import make_household
 from tests.quality import indicator_records
 from tests.quality.indicator_records import at, fault, resolve
 
-fast_password_hashing = indicator_records.fast_password_hashing
 shop = indicator_records.shop
 operator = indicator_records.operator
 

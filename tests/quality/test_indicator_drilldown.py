@@ -11,7 +11,6 @@ from telcodesk.quality.indicators.drilldown import drill_url, late_url, records_
 from telcodesk.quality.indicators.periods import parse_period
 from tests.quality import indicator_records
 
-fast_password_hashing = indicator_records.fast_password_hashing
 shop = indicator_records.shop
 operator = indicator_records.operator
 
