@@ -17,6 +17,29 @@ from telcodesk.core.services import do_create_org_unit, do_create_staff
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Workers of a run without `-n`: one per core, at most this many (each builds its own
+# test database, which costs more than the tests it would take over beyond four).
+MAX_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Spread the run over the cores by default: ``-n auto --dist loadfile``.
+
+    Set here rather than in ``addopts`` so that ``-p no:xdist`` still works; an explicit
+    ``-n``/``--dist`` wins. ``loadfile`` keeps a file on one worker, so a module's expensive
+    fixtures (a demo build, a simulator process) are built once. Workers themselves (and
+    runs without the xdist plugin) are left alone.
+    """
+    option = config.option
+    if hasattr(config, "workerinput") or not hasattr(option, "numprocesses"):
+        return
+    if option.numprocesses is None:
+        option.numprocesses = "auto"
+        if not option.maxprocesses:
+            option.maxprocesses = MAX_WORKERS
+    if option.dist == "no" and not option.distload:
+        option.dist = "loadfile"
 
 
 def pytest_configure(config: pytest.Config) -> None:
