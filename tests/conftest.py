@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -104,48 +110,95 @@ def make_staff(db, now):
     return make
 
 
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    """A brand-new empty database of the same engine as this run, for child processes.
-
-    SQLite runs get a temporary file; PostgreSQL runs get a temporary database
-    created here and dropped afterwards. Child processes never touch the test
-    database of the run itself.
-    """
-    import os
-    import uuid
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
+def _admin_connection(params: dict):
+    """An autocommit connection to PostgreSQL's ``postgres`` database, as this run's user."""
     import psycopg
 
-    params = connection.settings_dict
-    name = f"telcodesk_fresh_{uuid.uuid4().hex[:12]}"
-    user = params.get("USER") or os.environ.get("USER", "postgres")
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    password = params.get("PASSWORD") or ""
-    admin = psycopg.connect(dbname="postgres", user=user, host=host, port=port,
-                            password=password or None, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.connect(dbname="postgres", user=_pg_user(params),
+                           host=params.get("HOST") or "127.0.0.1",
+                           port=params.get("PORT") or 5432,
+                           password=params.get("PASSWORD") or None, autocommit=True)
+
+
+def _pg_user(params: dict) -> str:
+    return params.get("USER") or os.environ.get("USER", "postgres")
+
+
+def _pg_url(params: dict, name: str) -> str:
+    user, password = _pg_user(params), params.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@"
+    return (f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:"
+            f"{params.get('PORT') or 5432}/{name}")
+
+
+def _unique_name(prefix: str) -> str:
+    """A database name no other worker, run or helper process uses."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{prefix}_{worker}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Iterator[str]:
+    """A database migrated ONCE per worker by ``telcodesk migrate`` in a child process,
+    never used directly: ``fresh_database_url`` copies it for each test (SQLite: the file;
+    PostgreSQL: ``CREATE DATABASE … TEMPLATE``), instead of migrating again every time."""
+    params = connection.settings_dict
+    var_dir = tmp_path_factory.mktemp("template-var")
+    if connection.vendor != "postgresql":
+        url = f"sqlite:///{var_dir / 'template.sqlite3'}"
+    else:
+        name = _unique_name("telcodesk_template")
+        with _admin_connection(params) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = _pg_url(params, name)
     try:
-        yield f"postgres://{auth}{host}:{port}/{name}"
+        done = subprocess.run([sys.executable, "-m", "telcodesk.cli", "migrate"],
+                              env={**os.environ, "DATABASE_URL": url,
+                                   "TELCODESK_VAR_DIR": str(var_dir)},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, f"migrating the template failed:\n{done.stderr}"
+        yield url
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        if connection.vendor == "postgresql":
+            with _admin_connection(params) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path, migrated_template) -> Iterator[str]:
+    """A database of its own for this test's child processes, of the same engine as this
+    run and already migrated (a copy of ``migrated_template``: running ``migrate`` on it
+    changes nothing). Child processes never touch the test database of the run itself.
+
+    SQLite runs get a temporary file; PostgreSQL runs get a temporary database created
+    here and dropped afterwards.
+    """
+    if connection.vendor != "postgresql":
+        path = tmp_path / "fresh.sqlite3"
+        source = sqlite3.connect(migrated_template.removeprefix("sqlite:///"))
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)  # a consistent copy, whatever is left in the WAL
+        finally:
+            target.close()
+            source.close()
+        yield f"sqlite:///{path}"
+        return
+    params = connection.settings_dict
+    name = _unique_name("telcodesk_fresh")
+    template = migrated_template.rsplit("/", 1)[1]
+    with _admin_connection(params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _pg_url(params, name)
+    finally:
+        with _admin_connection(params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def run_cli(tmp_path, fresh_database_url):
-    """Run ``telcodesk ARGS`` in a child process on a fresh database."""
-    import os
-    import subprocess
-    import sys
-
+    """Run ``telcodesk ARGS`` in a child process on a fresh (migrated) database."""
     base_env = dict(os.environ)
     base_env.update({"DATABASE_URL": fresh_database_url,
                      "TELCODESK_VAR_DIR": str(tmp_path / "var")})
