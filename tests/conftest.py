@@ -19,6 +19,7 @@ from django.db import connection
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.services import do_create_org_unit, do_create_staff
+from tests.orders import orders_support
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -108,6 +109,31 @@ def make_staff(db, now):
                                roles=roles or [Role.COUNTER_CLERK], is_superuser=superuser)
 
     return make
+
+
+# --- a catalog and a household (tests/orders/orders_support.py builds them; the orders,
+# care, quality, core and web tests use them) ------------------------------------------------
+
+
+@pytest.fixture
+def shop(db) -> orders_support.Shop:
+    """Packages (mobile 59 and 99, broadband 100 M) and a value-added offering."""
+    return orders_support.make_shop()
+
+
+@pytest.fixture
+def home(org, shop) -> orders_support.Household:
+    """A household of Xiaodian (urban county)."""
+    return orders_support.make_household(org.xiaodian, shop)
+
+
+@pytest.fixture
+def staff(org, make_staff):
+    """Counter, hotline, repair and manager staff of Xiaodian, Qingxu and Taiyuan."""
+    return orders_support.make_shop_staff(org, make_staff)
+
+
+# --- databases for command-line tests (child processes) ------------------------------------
 
 
 def _admin_connection(params: dict):

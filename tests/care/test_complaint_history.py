@@ -23,10 +23,6 @@ from telcodesk.sla.models import SlaClock
 from tests.care import complaints_support
 from tests.conftest import SHANGHAI
 
-shop = complaints_support.shop
-home = complaints_support.home
-people = complaints_support.people
-
 D = Decimal
 H2 = parse_period("2025H2")
 CHURNED = "13900000000"

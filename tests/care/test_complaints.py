@@ -25,16 +25,11 @@ from telcodesk.core import phone
 from telcodesk.sla import services as sla_services
 from telcodesk.sla.models import SlaAlert, SlaClock, StaffAlertNumber
 from tests.care.complaints_support import (
-    home,
     hours,
     make_household,
     outbox,
-    people,
     receive,
-    shop,
 )
-
-__all__ = ["home", "people", "shop"]
 
 
 def kinds(complaint: Complaint) -> list[str]:

@@ -20,15 +20,10 @@ from telcodesk.care.services.surveys import do_answer_survey
 from telcodesk.core import phone
 from telcodesk.notify.services import do_handle_reply
 from tests.care.complaints_support import (
-    home,
     hours,
     outbox,
-    people,
     receive,
-    shop,
 )
-
-__all__ = ["home", "people", "shop"]
 
 
 def closed_complaint(now: dt.datetime, actor, **kwargs) -> Complaint:

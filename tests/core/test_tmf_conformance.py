@@ -45,9 +45,6 @@ COLLECTIONS = [
 # Words of a Python exception that must never reach a client.
 LEAKS = re.compile(r"invalid literal|Traceback|int\(\)|too large|Overflow|NoneType", re.I)
 
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
 from telcodesk.orders import services
 from telcodesk.orders.models import WorkOrder
-from tests.orders import orders_support
 from tests.orders.orders_support import make_household
 from tests.tmf_schema import assert_tmf_error, assert_valid
 
@@ -22,9 +21,6 @@ BASE = "/tmf-api/troubleTicket/v4/troubleTicket"
 MERGE_PATCH = "application/merge-patch+json"
 
 # Shared fixtures (see orders_support).
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture(autouse=True)

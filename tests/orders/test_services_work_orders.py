@@ -12,15 +12,11 @@ from telcodesk.core.services import do_create_staff
 from telcodesk.orders import selectors, services
 from telcodesk.orders.errors import OrdersError, RecordNotFound
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
-from tests.orders import orders_support
 from tests.orders.orders_support import enable_vip_standard, make_household, outbox
 
 H = dt.timedelta(hours=1)
 
 # Shared fixtures (see orders_support).
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A small operator built by hand for the indicator tests (``operator`` fixture).
+"""A small operator built by hand for the indicator tests (``operator`` fixture of
+``tests/quality/conftest.py``).
 
 The records are made through the real services (orders, work orders, complaints,
 surveys) at chosen instants around the 2025 National Day holiday (1–8 October
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from telcodesk.care.models import (
     CallLogSource,
@@ -38,10 +37,7 @@ from telcodesk.quality.models import (
     NetworkImport,
 )
 from tests.factories import PackageFactory, SubscriptionFactory
-from tests.orders import orders_support
 from tests.orders.orders_support import make_household
-
-shop = orders_support.shop
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -105,8 +101,7 @@ def survey(found: Complaint, *, closed: str, answer: str, answered: str, handler
 # --- the operator's half-year ----------------------------------------------------------------
 
 
-@pytest.fixture
-def operator(org, shop, make_staff):
+def build_operator(org, shop, make_staff):
     """The records of 2025H1 and 2025H2 (see each block's comment for what they are)."""
     agent = make_staff("agent", org.province, Role.HOTLINE_AGENT)
     tech = make_staff("tech", org.province, Role.REPAIR_TECHNICIAN)

@@ -32,11 +32,7 @@ from telcodesk.sla.models import SlaClock
 from telcodesk.sla.selectors import explain
 from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
-from tests.quality import indicator_records
 from tests.quality.indicator_records import at, fault, resolve
-
-shop = indicator_records.shop
-operator = indicator_records.operator
 
 D = Decimal
 H2 = parse_period("2025H2")

@@ -17,11 +17,7 @@ from telcodesk.orders.models import ChecklistStep, TicketStatus, WorkOrder
 from telcodesk.quality.errors import QualityError
 from telcodesk.quality.selectors import standard_in_force
 from telcodesk.quality.services import do_create_standard
-from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
-
-# Fixtures shared with the orders tests.
-shop = support.shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
