@@ -21,7 +21,6 @@ from telcodesk.care.models import (
     CallLogSource,
     CallOutcome,
     Complaint,
-    HotlineCall,
     HotlineQueue,
     SkillGroup,
 )
@@ -36,7 +35,7 @@ from telcodesk.quality.models import (
     NetworkCounter,
     NetworkImport,
 )
-from tests.factories import PackageFactory, SubscriptionFactory
+from tests.factories import HotlineCallFactory, PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -271,7 +270,7 @@ def build_operator(org, shop, make_staff):
     ]
     for ref, queue, entered, outcome, wait in calls:
         when = at(entered)
-        HotlineCall.objects.create(
+        HotlineCallFactory(
             source=source, call_ref=ref, queue=queue, entered_at=when,
             entered_date=when.date(), entered_hour=when.hour, outcome=outcome,
             wait_seconds=wait,
