@@ -245,12 +245,17 @@ def run_cli(tmp_path, fresh_database_url):
     return run
 
 
+_MIGRATED_ROWS: list[str] = []  # the session's copy, for pytest_runtest_teardown
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _migrated_rows(django_db_setup, django_db_blocker) -> str:
     """The rows the migrations filled in (roles, published standards, IVR, …), as JSON,
     taken before the first test (autouse) while the database is as migrated."""
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        rows = connection.creation.serialize_db_to_string()
+    _MIGRATED_ROWS[:] = [rows]
+    return rows
 
 
 @pytest.fixture
@@ -264,3 +269,36 @@ def migrated_data(_migrated_rows, transactional_db) -> None:
     """
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     connection.creation.deserialize_db_from_string(_migrated_rows)
+
+
+
+def _commits(item: pytest.Item) -> bool:
+    """Does this test run outside a rolled-back transaction (and so empty every table after)?"""
+    if {"transactional_db", "live_server", "django_db_reset_sequences",
+            "migrated_data"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    return bool(transaction or marker.kwargs.get("reset_sequences"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Under pytest-xdist, put the migrated rows back after a committing test.
+
+    In one process pytest-django runs committing tests after all the others; a worker
+    runs whole files in turn, so a file's committing test (whose teardown empties every
+    table) can come before another file's tests, which expect the migrated rows (roles,
+    published standards, IVR …). This runs once the test's fixtures are torn down.
+    """
+    yield
+    if (nextitem is None or not hasattr(item.config, "workerinput") or not _commits(item)
+            or not _MIGRATED_ROWS):
+        return  # (after the last test the test database is already gone)
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[0])
