@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,8 +19,43 @@ from django.db import connection
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.services import do_create_org_unit, do_create_staff
+from tests.orders import orders_support
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Workers of a run without `-n`: one per core, at most this many (each builds its own
+# test database, which costs more than the tests it would take over beyond four).
+MAX_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Spread the run over the cores by default: ``-n auto --dist loadfile``.
+
+    Set here rather than in ``addopts`` so that ``-p no:xdist`` still works; an explicit
+    ``-n``/``--dist`` wins. ``loadfile`` keeps a file on one worker, so a module's expensive
+    fixtures (a demo build, a simulator process) are built once. Workers themselves (and
+    runs without the xdist plugin) are left alone.
+    """
+    option = config.option
+    if hasattr(config, "workerinput") or not hasattr(option, "numprocesses"):
+        return
+    if option.numprocesses is None:
+        option.numprocesses = "auto"
+        if not option.maxprocesses:
+            option.maxprocesses = MAX_WORKERS
+    if option.dist == "no" and not option.distload:
+        option.dist = "loadfile"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One fast password hasher for the whole run (every worker): staff passwords play no
+    part in what the tests check, and argon2 is deliberately slow. Child processes started
+    by ``run_cli`` keep the real settings."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -70,48 +111,120 @@ def make_staff(db, now):
     return make
 
 
+# --- a catalog and a household (tests/orders/orders_support.py builds them; the orders,
+# care, quality, core and web tests use them) ------------------------------------------------
+
+
 @pytest.fixture
-def fresh_database_url(tmp_path):
-    """A brand-new empty database of the same engine as this run, for child processes.
+def shop(db) -> orders_support.Shop:
+    """Packages (mobile 59 and 99, broadband 100 M) and a value-added offering."""
+    return orders_support.make_shop()
 
-    SQLite runs get a temporary file; PostgreSQL runs get a temporary database
-    created here and dropped afterwards. Child processes never touch the test
-    database of the run itself.
-    """
-    import os
-    import uuid
 
-    from django.db import connection
+@pytest.fixture
+def home(org, shop) -> orders_support.Household:
+    """A household of Xiaodian (urban county)."""
+    return orders_support.make_household(org.xiaodian, shop)
 
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
+
+@pytest.fixture
+def staff(org, make_staff):
+    """Counter, hotline, repair and manager staff of Xiaodian, Qingxu and Taiyuan."""
+    return orders_support.make_shop_staff(org, make_staff)
+
+
+# --- databases for command-line tests (child processes) ------------------------------------
+
+
+def _admin_connection(params: dict):
+    """An autocommit connection to PostgreSQL's ``postgres`` database, as this run's user."""
     import psycopg
 
-    params = connection.settings_dict
-    name = f"telcodesk_fresh_{uuid.uuid4().hex[:12]}"
-    user = params.get("USER") or os.environ.get("USER", "postgres")
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    password = params.get("PASSWORD") or ""
-    admin = psycopg.connect(dbname="postgres", user=user, host=host, port=port,
-                            password=password or None, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.connect(dbname="postgres", user=_pg_user(params),
+                           host=params.get("HOST") or "127.0.0.1",
+                           port=params.get("PORT") or 5432,
+                           password=params.get("PASSWORD") or None, autocommit=True)
+
+
+def _pg_user(params: dict) -> str:
+    return params.get("USER") or os.environ.get("USER", "postgres")
+
+
+def _pg_url(params: dict, name: str) -> str:
+    user, password = _pg_user(params), params.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@"
+    return (f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:"
+            f"{params.get('PORT') or 5432}/{name}")
+
+
+def _unique_name(prefix: str) -> str:
+    """A database name no other worker, run or helper process uses."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{prefix}_{worker}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Iterator[str]:
+    """A database migrated ONCE per worker by ``telcodesk migrate`` in a child process,
+    never used directly: ``fresh_database_url`` copies it for each test (SQLite: the file;
+    PostgreSQL: ``CREATE DATABASE … TEMPLATE``), instead of migrating again every time."""
+    params = connection.settings_dict
+    var_dir = tmp_path_factory.mktemp("template-var")
+    if connection.vendor != "postgresql":
+        url = f"sqlite:///{var_dir / 'template.sqlite3'}"
+    else:
+        name = _unique_name("telcodesk_template")
+        with _admin_connection(params) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = _pg_url(params, name)
     try:
-        yield f"postgres://{auth}{host}:{port}/{name}"
+        done = subprocess.run([sys.executable, "-m", "telcodesk.cli", "migrate"],
+                              env={**os.environ, "DATABASE_URL": url,
+                                   "TELCODESK_VAR_DIR": str(var_dir)},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, f"migrating the template failed:\n{done.stderr}"
+        yield url
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        if connection.vendor == "postgresql":
+            with _admin_connection(params) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path, migrated_template) -> Iterator[str]:
+    """A database of its own for this test's child processes, of the same engine as this
+    run and already migrated (a copy of ``migrated_template``: running ``migrate`` on it
+    changes nothing). Child processes never touch the test database of the run itself.
+
+    SQLite runs get a temporary file; PostgreSQL runs get a temporary database created
+    here and dropped afterwards.
+    """
+    if connection.vendor != "postgresql":
+        path = tmp_path / "fresh.sqlite3"
+        source = sqlite3.connect(migrated_template.removeprefix("sqlite:///"))
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)  # a consistent copy, whatever is left in the WAL
+        finally:
+            target.close()
+            source.close()
+        yield f"sqlite:///{path}"
+        return
+    params = connection.settings_dict
+    name = _unique_name("telcodesk_fresh")
+    template = migrated_template.rsplit("/", 1)[1]
+    with _admin_connection(params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _pg_url(params, name)
+    finally:
+        with _admin_connection(params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def run_cli(tmp_path, fresh_database_url):
-    """Run ``telcodesk ARGS`` in a child process on a fresh database."""
-    import os
-    import subprocess
-    import sys
-
+    """Run ``telcodesk ARGS`` in a child process on a fresh (migrated) database."""
     base_env = dict(os.environ)
     base_env.update({"DATABASE_URL": fresh_database_url,
                      "TELCODESK_VAR_DIR": str(tmp_path / "var")})
@@ -132,12 +245,17 @@ def run_cli(tmp_path, fresh_database_url):
     return run
 
 
+_MIGRATED_ROWS: list[str] = []  # the session's copy, for pytest_runtest_teardown
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _migrated_rows(django_db_setup, django_db_blocker) -> str:
     """The rows the migrations filled in (roles, published standards, IVR, …), as JSON,
     taken before the first test (autouse) while the database is as migrated."""
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        rows = connection.creation.serialize_db_to_string()
+    _MIGRATED_ROWS[:] = [rows]
+    return rows
 
 
 @pytest.fixture
@@ -151,3 +269,36 @@ def migrated_data(_migrated_rows, transactional_db) -> None:
     """
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     connection.creation.deserialize_db_from_string(_migrated_rows)
+
+
+
+def _commits(item: pytest.Item) -> bool:
+    """Does this test run outside a rolled-back transaction (and so empty every table after)?"""
+    if {"transactional_db", "live_server", "django_db_reset_sequences",
+            "migrated_data"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    return bool(transaction or marker.kwargs.get("reset_sequences"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Under pytest-xdist, put the migrated rows back after a committing test.
+
+    In one process pytest-django runs committing tests after all the others; a worker
+    runs whole files in turn, so a file's committing test (whose teardown empties every
+    table) can come before another file's tests, which expect the migrated rows (roles,
+    published standards, IVR …). This runs once the test's fixtures are torn down.
+    """
+    yield
+    if (nextitem is None or not hasattr(item.config, "workerinput") or not _commits(item)
+            or not _MIGRATED_ROWS):
+        return  # (after the last test the test database is already gone)
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[0])

@@ -1,4 +1,9 @@
-"""factory_boy factories for the test suite. Org units go through the service."""
+"""factory_boy factories for the test suite. Org units go through the service.
+
+The factories of work orders, product orders, complaints and hotline calls write ROWS
+only: no SLA clock, no event, no SMS, no audit entry. They are for tests that read
+(selectors, pages, API lists, figures); a test of a write goes through the service.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,14 @@ from zoneinfo import ZoneInfo
 
 import factory
 
-from telcodesk.core.models import OrgUnit
+from telcodesk.care.models import (
+    CallLogSource,
+    CallOutcome,
+    Complaint,
+    HotlineCall,
+    HotlineQueue,
+)
+from telcodesk.core.models import OrgUnit, User
 from telcodesk.customers.models import (
     Account,
     BillingType,
@@ -18,6 +30,7 @@ from telcodesk.customers.models import (
     PartyType,
     Subscription,
 )
+from telcodesk.orders.models import CustomerOrder, WorkOrder
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2025, 1, 1, 9, 0, tzinfo=SHANGHAI)
@@ -85,3 +98,113 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     area = factory.LazyAttribute(lambda o: o.customer.org_unit.area or "urban")
     activated_on = dt.date(2025, 1, 1)
     active_from = T0
+
+
+# --- staff, orders, work orders, complaints, calls (rows only; see the module docstring) ---
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff account with no usable password and no role (``make_staff`` gives roles)."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    password = "!"  # unusable: nothing to hash
+    org_unit = factory.LazyFunction(lambda: OrgUnit.objects.filter(kind="county").first())
+
+
+class CustomerOrderFactory(factory.django.DjangoModelFactory):
+    """A product order (TMF622) as a row, acknowledged, without items."""
+
+    class Meta:
+        model = CustomerOrder
+
+    code = factory.Sequence(lambda n: f"PO{n:09d}")
+    customer = factory.SubFactory(CustomerFactory)
+    channel = "counter"
+    org_unit = factory.LazyAttribute(lambda o: o.customer.org_unit)
+    created_at = T0
+    updated_at = factory.LazyAttribute(lambda o: o.created_at)
+    state_changed_at = factory.LazyAttribute(lambda o: o.created_at)
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    """A repair work order (trouble ticket) on a line, acknowledged."""
+
+    class Meta:
+        model = WorkOrder
+
+    code = factory.Sequence(lambda n: f"WO{n:09d}")
+    kind = "repair"
+    ticket_type = factory.LazyAttribute(lambda o: "fault" if o.kind == "repair" else o.kind)
+    subscription = factory.SubFactory(SubscriptionFactory)
+    service = factory.LazyAttribute(lambda o: o.subscription.service)
+    customer = factory.LazyAttribute(lambda o: o.subscription.customer)
+    address = factory.LazyAttribute(lambda o: o.subscription.address)
+    org_unit = factory.LazyAttribute(lambda o: o.subscription.org_unit)
+    area = factory.LazyAttribute(lambda o: o.subscription.area)
+    channel = "hotline"
+    created_at = T0
+    updated_at = factory.LazyAttribute(lambda o: o.created_at)
+    status_changed_at = factory.LazyAttribute(lambda o: o.created_at)
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    """An open complaint of a customer, received by its owner, who handles it."""
+
+    class Meta:
+        model = Complaint
+
+    code = factory.Sequence(lambda n: f"CP{n:09d}")
+    channel = "hotline"
+    category = "billing"
+    summary = "话费多扣了20元"
+    customer = factory.SubFactory(CustomerFactory)
+    org_unit = factory.LazyAttribute(lambda o: o.customer.org_unit if o.customer else
+                                     OrgUnit.objects.filter(kind="county").first())
+    area = factory.LazyAttribute(lambda o: o.org_unit.area or "urban")
+    owner = factory.SubFactory(UserFactory)
+    handler = factory.LazyAttribute(lambda o: o.owner)
+    received_at = T0
+    updated_at = factory.LazyAttribute(lambda o: o.received_at)
+
+
+class CallLogSourceFactory(factory.django.DjangoModelFactory):
+    """The Asterisk queue log the calls came from (one, shared)."""
+
+    class Meta:
+        model = CallLogSource
+        django_get_or_create = ("path", "fmt")
+
+    path = "/var/log/asterisk/queue_log"
+    fmt = "asterisk-queue-log"
+    created_at = T0
+    updated_at = T0
+
+
+class HotlineQueueFactory(factory.django.DjangoModelFactory):
+    """A hotline queue by name, unmapped (as an import of an unknown queue leaves it)."""
+
+    class Meta:
+        model = HotlineQueue
+        django_get_or_create = ("name",)
+
+    name = "10000-mobile"
+
+
+class HotlineCallFactory(factory.django.DjangoModelFactory):
+    """A hotline call as the import stores it: ``entered_date``/``entered_hour`` are the
+    local (Asia/Shanghai) day and hour of ``entered_at``; nothing else is derived."""
+
+    class Meta:
+        model = HotlineCall
+
+    source = factory.SubFactory(CallLogSourceFactory)
+    call_ref = factory.Sequence(lambda n: f"1759{n:06d}.1")
+    queue = factory.SubFactory(HotlineQueueFactory)
+    entered_at = T0
+    entered_date = factory.LazyAttribute(lambda o: o.entered_at.astimezone(SHANGHAI).date())
+    entered_hour = factory.LazyAttribute(lambda o: o.entered_at.astimezone(SHANGHAI).hour)
+    outcome = CallOutcome.ANSWERED

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from telcodesk.care.models import Complaint
 from telcodesk.care.services.complaints import do_receive_complaint
 from telcodesk.core.models import User
@@ -14,15 +12,12 @@ from telcodesk.core.roles import Role
 from telcodesk.notify.models import OutboxMessage
 from tests.orders import orders_support
 
-# Shared fixtures of the orders tests (catalog, a Xiaodian household).
-fast_password_hashing = orders_support.fast_password_hashing
-shop = orders_support.shop
-home = orders_support.home
 make_household = orders_support.make_household
 
 
-@pytest.fixture
-def people(org, make_staff):
+def complaint_people(org, make_staff):
+    """The complaint tests' staff (the ``people`` fixture of ``tests/care/conftest.py``)."""
+
     class People:
         handler: User = make_staff("xd-handler", org.xiaodian, Role.COMPLAINT_HANDLER)
         handler2: User = make_staff("xd-handler2", org.xiaodian, Role.COMPLAINT_HANDLER)

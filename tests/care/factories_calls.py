@@ -14,6 +14,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from telcodesk.care.models import CallLogSource, CallOutcome, HotlineCall, HotlineQueue
+from tests.factories import CallLogSourceFactory, HotlineCallFactory, HotlineQueueFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _refs = itertools.count(1)
@@ -21,15 +22,11 @@ _refs = itertools.count(1)
 
 def log_source() -> CallLogSource:
     stamp = dt.datetime(2025, 1, 1, tzinfo=SHANGHAI)
-    source, _ = CallLogSource.objects.get_or_create(
-        path="/var/log/asterisk/queue_log", fmt="asterisk-queue-log",
-        defaults={"created_at": stamp, "updated_at": stamp})
-    return source
+    return CallLogSourceFactory(created_at=stamp, updated_at=stamp)
 
 
 def queue_named(name: str) -> HotlineQueue:
-    queue, _ = HotlineQueue.objects.get_or_create(name=name)
-    return queue
+    return HotlineQueueFactory(name=name)
 
 
 def make_call(
@@ -57,7 +54,7 @@ def make_call(
         agent = agent or "Agent/8001"
     elif wait is not None and ended and outcome != CallOutcome.UNKNOWN:
         ended_at = at + dt.timedelta(seconds=wait)
-    return HotlineCall.objects.create(
+    return HotlineCallFactory(
         source=log_source(), call_ref=call_ref or f"1759{next(_refs):06d}.1",
         queue=hotline_queue, caller=caller, customer=customer, entered_at=at,
         entered_date=local.date(), entered_hour=local.hour, answered_at=answered_at,

@@ -23,11 +23,6 @@ from telcodesk.sla.models import SlaClock
 from tests.care import complaints_support
 from tests.conftest import SHANGHAI
 
-fast_password_hashing = complaints_support.fast_password_hashing
-shop = complaints_support.shop
-home = complaints_support.home
-people = complaints_support.people
-
 D = Decimal
 H2 = parse_period("2025H2")
 CHURNED = "13900000000"

@@ -15,17 +15,11 @@ from telcodesk.core import clock
 from telcodesk.core.models import AuditEntry
 from telcodesk.core.pdf import pdf_info
 from tests.care.complaints_support import (
-    fast_password_hashing,
-    home,
     hours,
     make_household,
-    people,
     receive,
-    shop,
 )
 from tests.pdf_text import pdf_text
-
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
 
 
 @pytest.fixture

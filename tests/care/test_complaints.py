@@ -26,17 +26,11 @@ from telcodesk.core import phone
 from telcodesk.sla import services as sla_services
 from telcodesk.sla.models import SlaAlert, SlaClock, StaffAlertNumber
 from tests.care.complaints_support import (
-    fast_password_hashing,
-    home,
     hours,
     make_household,
     outbox,
-    people,
     receive,
-    shop,
 )
-
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
 
 
 def kinds(complaint: Complaint) -> list[str]:

@@ -14,18 +14,12 @@ from telcodesk.core import clock, phone
 from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
 from tests.care.complaints_support import (
-    fast_password_hashing,
-    home,
     hours,
     make_household,
     outbox,
-    people,
     receive,
-    shop,
 )
 from tests.tmf_schema import assert_tmf_error, assert_valid
-
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
 
 SPEC = "TMF621-TroubleTicket-v4.0.0.swagger.json"
 BASE = "/tmf-api/troubleTicket/v4/complaint"

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from telcodesk.care.models import Complaint, HotlineCall, PartyInteraction
+from telcodesk.care.models import HotlineCall, PartyInteraction
 from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.core.roles import Role
 from telcodesk.core.services import do_issue_token
 from tests.care.factories_calls import make_call
-from tests.factories import CustomerFactory
+from tests.factories import ComplaintFactory, CustomerFactory
 from tests.tmf_schema import assert_tmf_error, assert_valid
 
 SPEC = "TMF683-PartyInteraction-v4.0.0.swagger.json"
@@ -61,7 +61,7 @@ def calls(org, people):
                           outcome="abandoned", caller="+8613987654321")
     waiting = make_call(queue="10000-mobile", at=t + dt.timedelta(hours=2), wait=None,
                         outcome="unknown", caller="+8613700001111")
-    Complaint.objects.create(
+    ComplaintFactory(
         code="CP000000001", channel="hotline", category="network", summary="宽带断线",
         customer=customer, contact=answered, org_unit=org.xiaodian, area="urban",
         owner=people.agent, handler=people.agent, received_at=t + dt.timedelta(minutes=6),

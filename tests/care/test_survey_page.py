@@ -12,9 +12,7 @@ from telcodesk.care.selectors.complaints import survey_token
 from telcodesk.care.services import complaints as services
 from telcodesk.care.views import surveys as survey_views
 from telcodesk.core import clock
-from tests.care.complaints_support import fast_password_hashing, home, hours, people, receive, shop
-
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
+from tests.care.complaints_support import hours, receive
 
 REPLY = "经核查，8月多收的增值业务费20元已退还至您的账户。"
 

@@ -20,16 +20,10 @@ from telcodesk.care.services.surveys import do_answer_survey
 from telcodesk.core import phone
 from telcodesk.notify.services import do_handle_reply
 from tests.care.complaints_support import (
-    fast_password_hashing,
-    home,
     hours,
     outbox,
-    people,
     receive,
-    shop,
 )
-
-__all__ = ["fast_password_hashing", "home", "people", "shop"]
 
 
 def closed_complaint(now: dt.datetime, actor, **kwargs) -> Complaint:

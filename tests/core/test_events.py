@@ -65,11 +65,6 @@ def org_units_as_subjects(monkeypatch):
     monkeypatch.setitem(events._SUBJECTS, events.subject_type(OrgUnit), visible_org_units)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_for(now):
     def make(user) -> Client:

@@ -45,10 +45,6 @@ COLLECTIONS = [
 # Words of a Python exception that must never reach a client.
 LEAKS = re.compile(r"invalid literal|Traceback|int\(\)|too large|Overflow|NoneType", re.I)
 
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture

@@ -27,12 +27,6 @@ def frozen_clock(monkeypatch, now):
     monkeypatch.setattr(clock, "now", lambda: now)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Staff passwords play no part here; skip argon2's deliberate slowness."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_for(now):
     """A test client presenting a fresh bearer token of ``user``."""

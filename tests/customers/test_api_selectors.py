@@ -22,11 +22,6 @@ from telcodesk.customers.services import next_customer_code
 from tests.factories import AccountFactory, CustomerFactory, SubscriptionFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(org, make_staff):
     class World:

@@ -31,11 +31,6 @@ def frozen_clock(monkeypatch, now):
     monkeypatch.setattr(clock, "now", lambda: now)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_for(now):
     def make(user) -> Client:

@@ -13,7 +13,6 @@ from telcodesk.notify.models import OutboxMessage, SmscMessageId, State
 from telcodesk.notify.services import do_notify, wire_key
 from telcodesk.notify.transports import transport_from_url
 from telcodesk.notify.transports.smpp import SmppTransport
-from tests.notify.smsc import smsc, smsc_process  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def notify(now: dt.datetime, n: int, text: str, *, number: str | None = None) ->
 
 
 @pytest.fixture
-def transport(smsc):  # noqa: F811
+def transport(smsc):
     found = transport_from_url(smsc.url(window=8, rate=0, throttle_pause=0.1))
     assert isinstance(found, SmppTransport)
     found.open()
@@ -53,7 +52,7 @@ def run_until_settled(transport: SmppTransport, start: dt.datetime, *, receipts:
     pytest.fail("the outbox did not settle")
 
 
-def test_notified_messages_are_delivered_with_receipts(transport, smsc, now):  # noqa: F811
+def test_notified_messages_are_delivered_with_receipts(transport, smsc, now):
     messages = [notify(now, n, f"您的订单{n}已受理。") for n in range(1, 6)]
     messages.append(notify(now, 6, LONG_CHINESE))
     assert messages[-1].segments == 2
@@ -71,7 +70,7 @@ def test_notified_messages_are_delivered_with_receipts(transport, smsc, now):  #
 
 
 def test_the_key_on_the_wire_is_an_opaque_digest_and_receipts_still_match(
-        transport, smsc, now):  # noqa: F811
+        transport, smsc, now):
     customer_key = "demo:service_ordered:C000000001:0"
     message = do_notify(now=now, kind="free_text", recipient="+8618912345678",
                         context={"text": "您的订单已受理。"}, dedupe_key=customer_key,
@@ -91,7 +90,7 @@ def test_the_key_on_the_wire_is_an_opaque_digest_and_receipts_still_match(
 
 
 def test_throttling_fails_nothing_costs_no_attempt_and_doubles_nothing(
-        transport, smsc, now):  # noqa: F811
+        transport, smsc, now):
     smsc.command("throttle", every=5)  # one submit in five, all along
     messages = [notify(now, n, f"您的订单{n}已受理。") for n in range(1, 41)]
     messages.append(notify(now, 41, LONG_CHINESE))
@@ -110,7 +109,7 @@ def test_throttling_fails_nothing_costs_no_attempt_and_doubles_nothing(
 
 
 def test_throttling_and_a_refused_number_end_in_the_right_states(
-        transport, smsc, now):  # noqa: F811
+        transport, smsc, now):
     smsc.command("throttle", count=2)
     smsc.command("reject", destination="8618900000099", status="ESME_RINVDSTADR")
     good = [notify(now, n, f"提醒{n}") for n in range(1, 9)]
@@ -131,7 +130,7 @@ def test_throttling_and_a_refused_number_end_in_the_right_states(
     assert status["accepted"] == 8
 
 
-def test_undeliverable_receipts_mark_the_message(transport, smsc, now):  # noqa: F811
+def test_undeliverable_receipts_mark_the_message(transport, smsc, now):
     smsc.command("receipts", mode="undeliverable")
     message = notify(now, 1, "测试")
 

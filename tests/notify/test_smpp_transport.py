@@ -12,7 +12,7 @@ from telcodesk.notify.errors import NotifyError, NotifyErrorCode
 from telcodesk.notify.simulator import SimulatorProcess
 from telcodesk.notify.transports.base import OutgoingSms, ReceiptState, SubmitStatus
 from telcodesk.notify.transports.smpp import BindRefused, InboundSms, SmppTransport
-from tests.notify.smsc import accepted_keys, smsc, smsc_process  # noqa: F401
+from tests.notify.smsc import accepted_keys
 
 SUBSCRIBER = "+8613812345678"
 CHINESE = ("尊敬的客户，您好！您申请的宽带装机工单已经完成，装机师傅已上门调试完毕，"
@@ -27,7 +27,7 @@ def sms(outbox_id: int, body: str = "", *, recipient: str = SUBSCRIBER) -> Outgo
 
 
 @pytest.fixture
-def connect(smsc):  # noqa: F811
+def connect(smsc):
     opened: list[SmppTransport] = []
 
     def make(**options) -> SmppTransport:
@@ -49,7 +49,7 @@ def by_status(results) -> dict[str, set[int]]:
     return grouped
 
 
-def test_a_short_gsm_message_arrives_as_sent(connect, smsc):  # noqa: F811
+def test_a_short_gsm_message_arrives_as_sent(connect, smsc):
     transport = connect()
     [result] = transport.submit_batch([sms(1, "Your line will be installed on 1 Oct [AM].")])
 
@@ -65,7 +65,7 @@ def test_a_short_gsm_message_arrives_as_sent(connect, smsc):  # noqa: F811
     assert result.message_ids == (submit["message_id"],)
 
 
-def test_chinese_text_goes_as_ucs2_in_udh_parts_that_reassemble(connect, smsc):  # noqa: F811
+def test_chinese_text_goes_as_ucs2_in_udh_parts_that_reassemble(connect, smsc):
     assert len(CHINESE) > 70
     expected_parts = sms_length(CHINESE).segments
     assert expected_parts == 2
@@ -86,7 +86,7 @@ def test_chinese_text_goes_as_ucs2_in_udh_parts_that_reassemble(connect, smsc): 
     assert list(result.message_ids) == [s["message_id"] for s in submits]
 
 
-def test_a_long_gsm_message_with_extension_characters(connect, smsc):  # noqa: F811
+def test_a_long_gsm_message_with_extension_characters(connect, smsc):
     text = ("Tariff {basic} costs 10€/month [incl. 1GB]; extras ~5€. " * 8)[:400]
     length = sms_length(text)
     extension = sum(text.count(ch) for ch in "€[]{}~")
@@ -106,7 +106,7 @@ def test_a_long_gsm_message_with_extension_characters(connect, smsc):  # noqa: F
     assert message["text"] == text and message["data_coding"] == 0
 
 
-def test_sar_concatenation_when_asked(connect, smsc):  # noqa: F811
+def test_sar_concatenation_when_asked(connect, smsc):
     transport = connect(concat="sar")
     [result] = transport.submit_batch([sms(0x1234 + 65536, CHINESE)])
 
@@ -118,7 +118,7 @@ def test_sar_concatenation_when_asked(connect, smsc):  # noqa: F811
 
 
 def test_throttled_messages_are_sent_again_in_the_batch_and_cost_no_attempt(
-        connect, smsc):  # noqa: F811
+        connect, smsc):
     transport = connect(window=10, rate=200)
     smsc.command("throttle", every=5)  # one submit in five
     batch = [sms(i) for i in range(1, 41)]
@@ -133,7 +133,7 @@ def test_throttled_messages_are_sent_again_in_the_batch_and_cost_no_attempt(
 
 
 def test_an_sms_centre_that_throttles_everything_leaves_the_rest_to_retry_unattempted(
-        connect, smsc):  # noqa: F811
+        connect, smsc):
     transport = connect(window=4, timeout=0.3, throttle_pause=0.2)
     smsc.command("throttle", count=1_000_000)
     batch = [sms(i) for i in range(1, 6)]
@@ -151,7 +151,7 @@ def test_an_sms_centre_that_throttles_everything_leaves_the_rest_to_retry_unatte
     assert sorted(accepted_keys(smsc.dump())) == sorted(m.wire_key for m in batch)
 
 
-def test_a_slower_sms_centre_is_followed_at_what_it_allows(connect, smsc):  # noqa: F811
+def test_a_slower_sms_centre_is_followed_at_what_it_allows(connect, smsc):
     transport = connect(window=10, rate=400)
     smsc.command("throttle", rate=100)  # allows a quarter of the configured rate
     batch = [sms(i) for i in range(1, 121)]
@@ -165,7 +165,7 @@ def test_a_slower_sms_centre_is_followed_at_what_it_allows(connect, smsc):  # no
     assert status["throttled"] < 120
 
 
-def test_results_are_handed_over_before_more_is_sent(connect, smsc):  # noqa: F811
+def test_results_are_handed_over_before_more_is_sent(connect, smsc):
     """What the SMS centre accepted and the caller has not been given is at most
     one window at any time: a crash repeats no more than that."""
     window = 4
@@ -186,7 +186,7 @@ def test_results_are_handed_over_before_more_is_sent(connect, smsc):  # noqa: F8
     assert max(outstanding) <= window
 
 
-def test_a_refused_destination_fails_with_the_status_name(connect, smsc):  # noqa: F811
+def test_a_refused_destination_fails_with_the_status_name(connect, smsc):
     smsc.command("reject", destination="8613800000000", status="ESME_RINVDSTADR")
     transport = connect()
 
@@ -197,7 +197,7 @@ def test_a_refused_destination_fails_with_the_status_name(connect, smsc):  # noq
     assert failed.error == "ESME_RINVDSTADR (0x0b)"
 
 
-def test_a_link_dropped_mid_window_loses_nothing(connect, smsc):  # noqa: F811
+def test_a_link_dropped_mid_window_loses_nothing(connect, smsc):
     transport = connect(window=10)
     smsc.command("drop", after=5)
     batch = [sms(i) for i in range(1, 11)]
@@ -216,7 +216,7 @@ def test_a_link_dropped_mid_window_loses_nothing(connect, smsc):  # noqa: F811
     assert sorted(accepted_keys(smsc.dump())) == sorted(m.wire_key for m in batch)
 
 
-def test_messages_accepted_but_unanswered_repeat_detectably(connect, smsc):  # noqa: F811
+def test_messages_accepted_but_unanswered_repeat_detectably(connect, smsc):
     # The SMS centre accepts 2 submits but the link dies before it answers them:
     # the transport cannot know, resends, and the dedupe key shows the repeat.
     transport = connect(window=10)
@@ -234,7 +234,7 @@ def test_messages_accepted_but_unanswered_repeat_detectably(connect, smsc):  # n
     assert sorted(copies.values()) == [1] * 8 + [2] * 2  # two repeats, both recognisable
 
 
-def test_only_missing_segments_are_sent_again(connect, smsc):  # noqa: F811
+def test_only_missing_segments_are_sent_again(connect, smsc):
     text = "x" * 400  # 3 segments
     transport = connect(window=1)
     smsc.command("drop", after=1)
@@ -249,7 +249,7 @@ def test_only_missing_segments_are_sent_again(connect, smsc):  # noqa: F811
     assert list(second.message_ids) == [s["message_id"] for s in submits]
 
 
-def test_the_window_bounds_outstanding_submits(connect, smsc):  # noqa: F811
+def test_the_window_bounds_outstanding_submits(connect, smsc):
     smsc.command("ack_delay", seconds=0.1)
     transport = connect(window=4)
 
@@ -259,7 +259,7 @@ def test_the_window_bounds_outstanding_submits(connect, smsc):  # noqa: F811
     assert 1 < smsc.status()["max_unanswered"] <= 4  # the window is used, never exceeded
 
 
-def test_delivery_receipts_are_matched_to_the_submitted_ids(connect, smsc):  # noqa: F811
+def test_delivery_receipts_are_matched_to_the_submitted_ids(connect, smsc):
     transport = connect()
     smsc.command("receipts", mode="delivered")
     results = transport.submit_batch([sms(1), sms(2, CHINESE)])
@@ -281,7 +281,7 @@ def test_delivery_receipts_are_matched_to_the_submitted_ids(connect, smsc):  # n
     smsc.wait_for("receipts_acked", 3)
 
 
-def test_undeliverable_receipts(connect, smsc):  # noqa: F811
+def test_undeliverable_receipts(connect, smsc):
     smsc.command("receipts", mode="undeliverable")
     transport = connect()
     [result] = transport.submit_batch([sms(1)])
@@ -292,7 +292,7 @@ def test_undeliverable_receipts(connect, smsc):  # noqa: F811
     assert report.state == ReceiptState.UNDELIVERABLE
 
 
-def test_receipts_not_stored_before_a_crash_come_again(connect, smsc):  # noqa: F811
+def test_receipts_not_stored_before_a_crash_come_again(connect, smsc):
     first = connect()
     [result] = first.submit_batch([sms(1)])
     [report] = first.poll_receipts(timeout=10)
@@ -308,7 +308,7 @@ def test_receipts_not_stored_before_a_crash_come_again(connect, smsc):  # noqa: 
     smsc.wait_for("receipts_acked", 1)
 
 
-def test_enquire_link_both_ways(connect, smsc):  # noqa: F811
+def test_enquire_link_both_ways(connect, smsc):
     transport = connect(enquire_link=0.2)
     smsc.wait_for("enquire_links_received", 1)  # we keep an idle link alive
 
@@ -319,7 +319,7 @@ def test_enquire_link_both_ways(connect, smsc):  # noqa: F811
     assert transport.enquire_links_answered == 1
 
 
-def test_subscriber_replies_are_queued(connect, smsc):  # noqa: F811
+def test_subscriber_replies_are_queued(connect, smsc):
     transport = connect()
     smsc.command("mo", source="8613812345678", destination="10000", text="TD")
     smsc.command("mo", source="8613812345678", destination="10000", text=CHINESE)

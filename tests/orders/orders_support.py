@@ -1,11 +1,12 @@
-"""Shared set-up of the orders tests: a catalog, a customer with lines, staff."""
+"""Shared set-up of the orders tests: a catalog, a customer with lines, staff.
+
+The fixtures built from these (``shop``, ``home``, ``staff``) are declared in
+``tests/conftest.py``: the care, quality, core and web tests use them too."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-import pytest
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
@@ -42,14 +43,7 @@ class Household:
     broadband: Subscription
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Staff passwords play no part here; skip argon2's deliberate slowness."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def shop(db) -> Shop:
+def make_shop() -> Shop:
     brand = BrandFactory()
     return Shop(
         mobile_59=PackageFactory(brand=brand, code="m59", name="天翼59元套餐", services="mobile",
@@ -80,14 +74,7 @@ def enable_vip_standard(now: dt.datetime, **key: str) -> None:
     do_set_standard_enabled(now=now, standard=ServiceStandard.objects.get(**key), enabled=True)
 
 
-@pytest.fixture
-def home(org, shop) -> Household:
-    """A household of Xiaodian (urban county)."""
-    return make_household(org.xiaodian, shop)
-
-
-@pytest.fixture
-def staff(org, make_staff):
+def make_shop_staff(org, make_staff):
     class Staff:
         clerk: User = make_staff("xd-clerk", org.xiaodian, Role.COUNTER_CLERK)
         agent: User = make_staff("xd-agent", org.xiaodian, Role.HOTLINE_AGENT)

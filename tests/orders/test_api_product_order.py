@@ -12,7 +12,6 @@ from telcodesk.core import clock
 from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
 from telcodesk.orders.models import CustomerOrder, VasSubscription
-from tests.orders import orders_support
 from tests.orders.orders_support import make_household, outbox
 from tests.tmf_schema import assert_tmf_error, assert_valid
 
@@ -21,10 +20,6 @@ BASE = "/tmf-api/productOrderingManagement/v4/productOrder"
 CANCEL = "/tmf-api/productOrderingManagement/v4/cancelProductOrder"
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from telcodesk.core.models import Channel
 from telcodesk.core.services import do_issue_token
 from telcodesk.orders.models import WorkOrder
 from telcodesk.orders.services import work_orders as services
-from tests.orders import orders_support
 from tests.orders.orders_support import make_household
 from tests.tmf_schema import assert_tmf_error, assert_valid
 
@@ -22,10 +21,6 @@ BASE = "/tmf-api/troubleTicket/v4/troubleTicket"
 MERGE_PATCH = "application/merge-patch+json"
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture(autouse=True)

@@ -22,17 +22,12 @@ from telcodesk.orders.errors import OpenRepairExists
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
 from telcodesk.orders.services import work_orders as services
 from telcodesk.sla.models import SlaClock
-from tests.orders import orders_support
 from tests.tmf_schema import assert_tmf_error
 
 SPEC = "TMF621-TroubleTicket-v4.0.0.swagger.json"
 BASE = "/tmf-api/troubleTicket/v4/troubleTicket"
 MERGE_PATCH = "application/merge-patch+json"
 
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture(autouse=True)

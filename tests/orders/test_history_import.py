@@ -21,17 +21,12 @@ from telcodesk.sla.models import SlaClock, SlaPause
 from telcodesk.sla.selectors import finished_clock_totals
 from tests.conftest import SHANGHAI
 from tests.factories import SubscriptionFactory
-from tests.orders import orders_support
 
 H = dt.timedelta(hours=1)
 MIN = dt.timedelta(minutes=1)
 # When the imports run: after every request below has finished.
 IMPORTED_AT = dt.datetime(2025, 11, 20, 9, 0, tzinfo=SHANGHAI)
 
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 def at(day: str, hour: int, minute: int = 0) -> dt.datetime:

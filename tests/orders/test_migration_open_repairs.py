@@ -9,11 +9,6 @@ from django.db.migrations.executor import MigrationExecutor
 from telcodesk.core.models import AuditEntry
 from telcodesk.orders.models import TicketStatus, WorkOrder
 from telcodesk.orders.services import work_orders as services
-from tests.orders import orders_support
-
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
 
 BEFORE = [("orders", "0001_initial")]
 AFTER = [("orders", "0002_one_open_repair_per_line")]

@@ -21,16 +21,11 @@ from telcodesk.orders.models import (
 )
 from telcodesk.orders.services import product_orders, work_orders
 from telcodesk.orders.services.product_orders import ItemSpec
-from tests.orders import orders_support
 from tests.orders.orders_support import outbox
 
 H = dt.timedelta(hours=1)
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 def vas_order(now, home, shop, staff, channel="hotline"):

@@ -13,16 +13,11 @@ from telcodesk.orders.errors import OrdersError, RecordNotFound
 from telcodesk.orders.models import TicketStatus, WorkOrder, WorkOrderEvent
 from telcodesk.orders.selectors import work_orders as selectors
 from telcodesk.orders.services import work_orders as services
-from tests.orders import orders_support
 from tests.orders.orders_support import enable_vip_standard, make_household, outbox
 
 H = dt.timedelta(hours=1)
 
 # Shared fixtures (see orders_support).
-fast_password_hashing = orders_support.fast_password_hashing
-home = orders_support.home
-shop = orders_support.shop
-staff = orders_support.staff
 
 
 @pytest.fixture

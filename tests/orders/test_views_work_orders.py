@@ -11,13 +11,9 @@ from telcodesk.core import clock
 from telcodesk.core.roles import Role
 from telcodesk.orders.models import ChecklistStep, CustomerOrder, TicketStatus, WorkOrder
 from telcodesk.orders.services import product_orders, work_orders
-from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
 
 # Fixtures shared with the other orders tests.
-fast_password_hashing = support.fast_password_hashing
-shop = support.shop
-home = support.home
 
 H = dt.timedelta(hours=1)
 

@@ -1,4 +1,5 @@
-"""A small operator built by hand for the indicator tests (``operator`` fixture).
+"""A small operator built by hand for the indicator tests (``operator`` fixture of
+``tests/quality/conftest.py``).
 
 The records are made through the real services (orders, work orders, complaints,
 surveys) at chosen instants around the 2025 National Day holiday (1–8 October
@@ -16,13 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from telcodesk.care.models import (
     CallLogSource,
     CallOutcome,
     Complaint,
-    HotlineCall,
     HotlineQueue,
     SkillGroup,
 )
@@ -38,12 +36,8 @@ from telcodesk.quality.models import (
     NetworkCounter,
     NetworkImport,
 )
-from tests.factories import PackageFactory, SubscriptionFactory
-from tests.orders import orders_support
+from tests.factories import HotlineCallFactory, PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
-
-fast_password_hashing = orders_support.fast_password_hashing
-shop = orders_support.shop
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -108,8 +102,7 @@ def survey(found: Complaint, *, closed: str, answer: str, answered: str, handler
 # --- the operator's half-year ----------------------------------------------------------------
 
 
-@pytest.fixture
-def operator(org, shop, make_staff):
+def build_operator(org, shop, make_staff):
     """The records of 2025H1 and 2025H2 (see each block's comment for what they are)."""
     agent = make_staff("agent", org.province, Role.HOTLINE_AGENT)
     tech = make_staff("tech", org.province, Role.REPAIR_TECHNICIAN)
@@ -279,7 +272,7 @@ def operator(org, shop, make_staff):
     ]
     for ref, queue, entered, outcome, wait in calls:
         when = at(entered)
-        HotlineCall.objects.create(
+        HotlineCallFactory(
             source=source, call_ref=ref, queue=queue, entered_at=when,
             entered_date=when.date(), entered_hour=when.hour, outcome=outcome,
             wait_seconds=wait,

@@ -32,12 +32,7 @@ from telcodesk.sla.selectors import disabled_standards, explain, standard_in_for
 from telcodesk.sla.services import do_set_standard_enabled
 from tests.factories import PackageFactory, SubscriptionFactory
 from tests.orders.orders_support import make_household
-from tests.quality import indicator_records
 from tests.quality.indicator_records import at, fault, resolve
-
-fast_password_hashing = indicator_records.fast_password_hashing
-shop = indicator_records.shop
-operator = indicator_records.operator
 
 D = Decimal
 H2 = parse_period("2025H2")

@@ -9,11 +9,6 @@ from telcodesk.core.roles import Role
 from telcodesk.quality.indicators.compute import indicator_report
 from telcodesk.quality.indicators.drilldown import drill_url, late_url, records_behind
 from telcodesk.quality.indicators.periods import parse_period
-from tests.quality import indicator_records
-
-fast_password_hashing = indicator_records.fast_password_hashing
-shop = indicator_records.shop
-operator = indicator_records.operator
 
 H2 = parse_period("2025H2")
 

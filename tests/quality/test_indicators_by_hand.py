@@ -16,11 +16,6 @@ from telcodesk.quality.errors import QualityError
 from telcodesk.quality.indicators.compute import indicator_report
 from telcodesk.quality.indicators.definitions import INDICATORS, indicator
 from telcodesk.quality.indicators.periods import parse_period
-from tests.quality import indicator_records
-
-fast_password_hashing = indicator_records.fast_password_hashing
-shop = indicator_records.shop
-operator = indicator_records.operator
 
 D = Decimal
 

@@ -28,8 +28,7 @@ def records(org):
 
 
 @pytest.fixture
-def manager(records, make_staff, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def manager(records, make_staff):
     return make_staff("quality", records.province, Role.QUALITY_MANAGER)
 
 

@@ -22,8 +22,7 @@ H2 = parse_period("2025H2")
 
 
 @pytest.fixture
-def manager(org, make_staff, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def manager(org, make_staff):
     return make_staff("quality", org.province, Role.QUALITY_MANAGER)
 
 

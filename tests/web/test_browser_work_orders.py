@@ -17,12 +17,7 @@ from telcodesk.orders.services import work_orders as services
 from telcodesk.sla.errors import SlaError
 from telcodesk.sla.selectors import standard_in_force
 from telcodesk.sla.services import do_create_standard
-from tests.orders import orders_support as support
 from tests.orders.orders_support import make_household
-
-# Fixtures shared with the orders tests.
-fast_password_hashing = support.fast_password_hashing
-shop = support.shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +47,7 @@ def repair_standard(now):
 
 def test_technician_works_a_repair_on_a_phone(browser, browser_settings, console_login,
                                               live_server, org, make_staff, shop, now,
-                                              frozen_clock, repair_standard, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+                                              frozen_clock, repair_standard):
     tech = make_staff("tech_xd", org.xiaodian, Role.REPAIR_TECHNICIAN)
     manager = make_staff("manager_xd", org.xiaodian, Role.BRANCH_MANAGER)
     team = services.do_create_team(now=now, code="xd-repair", name="小店维修班",

@@ -21,7 +21,6 @@ LIMIT = 5
 def limits(settings, monkeypatch, now):
     settings.TELCODESK_LOGIN_ATTEMPTS = LIMIT
     settings.TELCODESK_LOGIN_ADDRESS_ATTEMPTS = 50
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(clock, "now", lambda: now)
 
 

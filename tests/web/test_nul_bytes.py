@@ -51,12 +51,6 @@ def test_the_enumeration_reaches_every_part_of_the_site():
     assert len(PATHS) > 80
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Passwords play no part in most of these requests; skip argon2's slowness."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff_client(cast) -> Client:
     client = Client()

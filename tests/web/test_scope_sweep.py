@@ -142,8 +142,7 @@ ITEMS_PER_KIND = 3
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
     """The demo operator, built once and rolled back after the module."""
     with (django_db_blocker.unblock(),
-          override_settings(VAR_DIR=tmp_path_factory.mktemp("var"),
-                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+          override_settings(VAR_DIR=tmp_path_factory.mktemp("var")),
           mock.patch.object(builder, "HOTLINE_CALLS_PER_DAY", 3),  # a few calls are enough
           transaction.atomic()):
         builder.build_demo(now=NOW, subscribers=40, complaints=12)
