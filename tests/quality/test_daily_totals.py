@@ -34,10 +34,6 @@ from telcodesk.sla.models import SlaClock
 from tests.quality import indicator_records
 from tests.quality.indicator_records import at, fault, resolve
 
-fast_password_hashing = indicator_records.fast_password_hashing
-shop = indicator_records.shop
-operator = indicator_records.operator
-
 H2 = parse_period("2025H2")
 COUNTED_TO = at("2025-11-20 09:00")  # days before 20 Nov 2025 are counted
 CALL_LOG = Path(__file__).parents[1] / "care" / "data" / "asterisk_events.queue_log"

@@ -37,9 +37,7 @@ WORDS = {"introduction": "简介", "sections": [{"title": "措施一", "body": "
 
 
 @pytest.fixture
-def staff(org, make_staff, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
+def staff(org, make_staff):
     def make(username: str, unit, *roles: str):
         return make_staff(username, unit, *roles)
 

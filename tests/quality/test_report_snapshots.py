@@ -26,11 +26,6 @@ def frozen_clock(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: AFTER_H2)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def manager(org, make_staff):
     add_records(org)

@@ -34,11 +34,6 @@ from tests.factories import AccountFactory, CustomerFactory, SubscriptionFactory
 _numbers = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def count_queries(fetch: Callable[[], Any]) -> int:
     fetch()  # warm: sessions, translations, content types and caches settle first
     with CaptureQueriesContext(connection) as captured:
