@@ -28,7 +28,7 @@ import platform
 import sys
 import time
 
-from harness import bench_database, setup_django
+from _harness import bench_database, setup_django
 
 
 def main() -> int:

@@ -51,7 +51,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import bench_database, engine_line, machine_line, setup_django
+from _harness import bench_database, engine_line, machine_line, setup_django
 
 TARGET_CPU_MS = 15.0
 TARGET_P99_MS = 500.0

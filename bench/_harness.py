@@ -1,6 +1,6 @@
 """Start-up shared by the bench scripts: a database to fill, Django, the machine line.
 
-    from harness import bench_database, machine_line, setup_django
+    from _harness import bench_database, machine_line, setup_django
 
     with bench_database(args.database_url) as throwaway:
         setup_django(migrate=True)
