@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 from telcodesk.core.models import OrgUnit, User
@@ -258,6 +260,19 @@ def _migrated_rows(django_db_setup, django_db_blocker) -> str:
     return rows
 
 
+def _load_migrated_rows(rows: str) -> None:
+    """Empty every table and load the migrated rows again, with the id sequences set past
+    them (``flush`` restarts the sequences at 1 on PostgreSQL, and the loaded rows keep
+    their ids: the next insert would collide)."""
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(rows)
+    statements = connection.ops.sequence_reset_sql(no_style(), django_apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture
 def migrated_data(_migrated_rows, transactional_db) -> None:
     """For a test that commits (``transaction=True``): start from exactly the migrated rows.
@@ -267,8 +282,7 @@ def migrated_data(_migrated_rows, transactional_db) -> None:
     migrated rows are loaded again. (Django's ``serialized_rollback`` restores them
     without emptying first and so fails after another committing test.)
     """
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    connection.creation.deserialize_db_from_string(_migrated_rows)
+    _load_migrated_rows(_migrated_rows)
 
 
 
@@ -300,5 +314,4 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[0])
+        _load_migrated_rows(_MIGRATED_ROWS[0])
