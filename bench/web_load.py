@@ -117,7 +117,7 @@ def build(args: argparse.Namespace) -> Credentials:
     from telcodesk.customers.models import Customer, Subscription
     from telcodesk.demo.builder import build_demo
     from telcodesk.orders.models import WorkOrder
-    from telcodesk.quality.selectors import standard_in_force
+    from telcodesk.sla.selectors import standard_in_force
     from telcodesk.sla.models import SlaClock
 
     now = clock_now()

@@ -72,3 +72,29 @@ def test_every_module_imports_in_any_order(order, tmp_path):
     else:
         random.Random(12).shuffle(names)
     run(names, tmp_path, first=tuple(f"telcodesk.{app}" for app in APPS))
+
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_every_name_a_bench_script_imports_from_telcodesk_exists():
+    """The bench scripts are not type-checked and run only in CI's last step: a module
+    that moved must not leave one of them importing a name that is gone."""
+    import ast
+    import importlib
+
+    missing = []
+    for script in sorted(BENCH.glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module
+                    and node.module.startswith("telcodesk")):
+                continue
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if hasattr(module, alias.name):
+                    continue
+                try:
+                    importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    missing.append(f"{script.name}: from {node.module} import {alias.name}")
+    assert missing == []
