@@ -117,8 +117,8 @@ def build(args: argparse.Namespace) -> Credentials:
     from telcodesk.customers.models import Customer, Subscription
     from telcodesk.demo.builder import build_demo
     from telcodesk.orders.models import WorkOrder
-    from telcodesk.sla.selectors import standard_in_force
     from telcodesk.sla.models import SlaClock
+    from telcodesk.sla.selectors import standard_in_force
 
     now = clock_now()
     started = time.perf_counter()
