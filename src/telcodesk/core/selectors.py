@@ -3,6 +3,7 @@ may see of a number (``shown``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -128,3 +129,9 @@ def org_units_by_code_or_name(names: set[str]) -> dict[str, OrgUnit]:
         if found[label].code != label:
             del found[label]
     return found
+
+
+def in_force_q(at: dt.datetime) -> Q:
+    """Rows whose validity ``[active_from, active_to)`` holds ``at`` (no end: open):
+    the project's one period rule (standards, targets, …)."""
+    return Q(active_from__lte=at) & (Q(active_to__isnull=True) | Q(active_to__gt=at))

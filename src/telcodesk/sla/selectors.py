@@ -31,7 +31,7 @@ from telcodesk.core.calendar import DayKind, load_calendar
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
-from telcodesk.core.selectors import scope_q
+from telcodesk.core.selectors import in_force_q, scope_q
 from telcodesk.sla import computation
 from telcodesk.sla.errors import SlaError, SlaErrorCode
 from telcodesk.sla.models import (
@@ -416,10 +416,6 @@ def clock_visible_to(user: User, pk: int) -> SlaClock:
 
 
 # --- the service standards ---------------------------------------------------------------------
-
-
-def in_force_q(at: dt.datetime) -> Q:
-    return Q(active_from__lte=at) & (Q(active_to__isnull=True) | Q(active_to__gt=at))
 
 
 def standard_in_force(*, service: str, kind: str, area: str, tier: str,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from telcodesk.core.selectors import in_force_q
 from telcodesk.quality.models import IndicatorTarget
-from telcodesk.quality.selectors._common import in_force_q
 
 
 def target_in_force(indicator: str, at: dt.datetime) -> IndicatorTarget | None:
