@@ -1,4 +1,4 @@
-"""Report snapshots keep their figures as JSON instead of pickle.
+"""Report snapshots keep their figures as JSON text instead of pickle.
 
 The pickled rows are deleted rather than converted: a snapshot is a cache of figures
 computed from the records, and the report page computes it again on its next visit
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reportsnapshot",
             name="figures",
-            field=models.JSONField(blank=True, editable=False, null=True,
+            field=models.TextField(blank=True, editable=False, null=True,
                                    verbose_name="figures"),
         ),
     ]

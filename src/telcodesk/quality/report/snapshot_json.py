@@ -1,19 +1,24 @@
-"""The computed figures of a report (``IndicatorReport``) as JSON and back, for the
-snapshots the console keeps (``quality.models.ReportSnapshot.figures``). Pure.
+"""The computed figures of a report (``IndicatorReport``) as JSON text and back, for
+the snapshots the console keeps (``quality.models.ReportSnapshot.figures``). Pure.
 
 pydantic (already a dependency, through django-ninja) walks the dataclasses by their
 type hints: a ``Decimal`` is written as its exact text (``"88.6700"`` keeps its
 digits and exponent), a date as ``YYYY-MM-DD``, a tuple as a list; reading validates
-every field against the same hints, so a row that does not fit the classes of this
-version is refused (``ValueError``) rather than read as something else. A snapshot is
-only ever read back by the version that wrote it or a later one; a refused row is
-computed again.
+every field against the same hints, so text that does not fit the classes of this
+version is refused (``ValueError``) rather than read as something else, and the page
+computes the figures again.
+
+The column holds the text itself, parsed by pydantic's own JSON reader in one pass:
+for the bench's report (operator, 11 cities, 110 counties, 6 months; 2.8 MB) that
+reads in 0.04 s of CPU, against 0.2 s through a JSON column (Python's ``json``, then
+validation of the dicts).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -24,21 +29,26 @@ from telcodesk.quality.indicators.types import IndicatorReport
 FORMAT = 1
 
 
+@dataclass(frozen=True)
+class _Stored:
+    format: Literal[1]
+    report: IndicatorReport
+
+
 @functools.cache
-def _adapter() -> TypeAdapter[IndicatorReport]:
-    return TypeAdapter(IndicatorReport)
+def _adapter() -> TypeAdapter[_Stored]:
+    return TypeAdapter(_Stored)
 
 
-def figures_to_json(report: IndicatorReport) -> dict[str, Any]:
-    """A JSON-ready dict (strings, numbers, lists, dicts) of ``report``."""
-    return {"format": FORMAT, "report": _adapter().dump_python(report, mode="json")}
+def figures_to_json(report: IndicatorReport) -> str:
+    """The JSON text of ``report`` (with the format it is written in)."""
+    return _adapter().dump_json(_Stored(format=FORMAT, report=report)).decode()
 
 
-def figures_from_json(data: Any) -> IndicatorReport:
+def figures_from_json(text: str | bytes) -> IndicatorReport:
     """The report ``figures_to_json`` wrote; ``ValueError`` for anything else."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not report figures of this format")
     try:
-        return _adapter().validate_python(data["report"])
-    except (KeyError, ValidationError) as exc:
-        raise ValueError(f"unreadable report figures: {exc}") from None
+        return _adapter().validate_json(text).report
+    except ValidationError as exc:
+        raise ValueError(f"not report figures of format {FORMAT}: "
+                         f"{exc.error_count()} error(s)") from None
