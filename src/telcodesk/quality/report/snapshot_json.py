@@ -26,7 +26,7 @@ from telcodesk.quality.indicators.types import IndicatorReport
 
 # Written into every snapshot: a change of the classes that cannot read older rows
 # raises it, and rows of another format are computed again instead of being read.
-FORMAT = 1
+FORMAT: Literal[1] = 1
 
 
 @dataclass(frozen=True)
