@@ -163,3 +163,23 @@ def test_decimals_and_dates_survive_the_round_trip_exactly():
     for wrong in ('{"format": 1, "report": {"period": "2025H2"}}', "", "\x80\x04pickle"):
         with pytest.raises(ValueError):
             figures_from_json(wrong)
+
+
+def test_downloads_carry_the_figures_the_page_shows_without_computing_them(
+        manager, monkeypatch):
+    client = client_for(manager)
+    client.get(REPORTS)  # the first visit computes and keeps the figures
+    from telcodesk.quality.services import snapshots
+
+    monkeypatch.setattr(compute, "indicator_report", no_computing)
+    monkeypatch.setattr(snapshots, "indicator_report", no_computing)
+    from telcodesk.quality.report import document
+
+    monkeypatch.setattr(document, "indicator_report", no_computing)
+    for fmt in ("pdf", "xlsx", "json", "md"):
+        response = client.get(reverse("console:report_download", args=["2025H2", fmt]),
+                              {"language": "en"})
+        assert response.status_code == 200, fmt
+    kept = client.get(reverse("console:report_download", args=["2025H2", "md"]),
+                      {"language": "en"}).content.decode()
+    assert "88.67%" in kept
