@@ -167,3 +167,18 @@ def test_only_those_who_may_import_can_queue_one(org, make_staff):
         imports.do_queue_import(now=clock.now(), actor=branch_manager, kind=imports.BILLING,
                                 upload=SimpleUploadedFile("b.csv", b"x"), file_name="b.csv")
     assert not TrackedTask.objects.exists()
+
+
+def test_the_same_file_again_writes_nothing_and_says_so_in_chinese(
+        manager, django_capture_on_commit_callbacks):
+    client = browser(manager, "zh-hans")
+    data = GOOD_FILES[IMPORTS][2]
+    for _time in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(IMPORTS, form(IMPORTS, data, "计数器.csv"))
+    first = NetworkCounter.objects.values_list("source_id", flat=True).first()
+    html = client.get(IMPORTS).content.decode()
+    assert f"计数器.csv 已导入过（导入批次 {first}），未写入任何数据。" in html
+    assert "已导入 计数器.csv：" in html  # the first upload
+    assert NetworkCounter.objects.count() == 2
+    assert [t.state for t in TrackedTask.objects.all()] == ["done", "done"]
