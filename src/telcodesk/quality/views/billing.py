@@ -1,5 +1,6 @@
 """Console page of the billing-error counts (``billing_errors``): the counts per
-month and branch, the entry form and the file import.
+month and branch, the entry form and the file import (kept and imported on the worker,
+``quality.services.imports``).
 
 Quality managers, branch managers and administrators may look; only quality
 managers and administrators (and superusers) may enter or import

@@ -1,7 +1,10 @@
 """Console pages of the network counters.
 
-- ``network_imports``   the counter files imported, and the upload form
-- ``network_cells``     the cell registry: which branch each cell counts for
+- ``network_imports``   the counter files imported, and the upload form (an upload is
+                        kept and imported on the worker: ``quality.services.imports``;
+                        the page lists the uploads with their progress and outcome)
+- ``network_cells``     the cell registry: which branch each cell counts for (one cell
+                        placed at once; a registry file imported on the worker)
 - ``network_counters``  the cell-days behind a network figure (per cell, for a
                         period and a branch): the drill-down target
 
