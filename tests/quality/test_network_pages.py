@@ -34,6 +34,28 @@ def browser() -> Client:
     return Client(headers={"accept-language": "en"})
 
 
+@pytest.fixture(autouse=True)
+def worker(settings, tmp_path):
+    """Uploads are kept under a temporary media directory and imported by the worker,
+    here the immediate backend: the task runs as soon as the upload's transaction
+    commits (``send`` runs the commit callbacks)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def send(browser, django_capture_on_commit_callbacks):
+    """Post a form the way a browser does, let the worker run what it queued, and
+    return the page the browser is sent back to (or the answer, if not sent on)."""
+    def send(url: str, data: dict, **_follow):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = browser.post(url, data)
+        if response.status_code == 302:
+            return browser.get(response["Location"])
+        return response
+    return send
+
+
 @pytest.fixture
 def manager(org, make_staff):
     return make_staff("qm", org.province, Role.QUALITY_MANAGER)
@@ -87,11 +109,11 @@ def test_a_branch_manager_may_look_but_not_import(browser, branch_manager):
     assert NetworkCounter.objects.count() == 0
 
 
-def test_a_quality_manager_imports_a_counter_file(browser, manager):
+def test_a_quality_manager_imports_a_counter_file(browser, manager, send):
     browser.force_login(manager)
     page = browser.get(IMPORTS).content.decode()
     assert "cell,date,busy_hour,call_attempts" in page
-    response = browser.post(IMPORTS, {"file": upload(counter_file(
+    response = send(IMPORTS, {"file": upload(counter_file(
         line("C1", "2025-09-01"), line("C2", "2025-09-01", counts=(0,) * 9)))}, follow=True)
     text = response.content.decode()
     assert "Imported counters.csv: 2 rows, 1 day(s) (2025-09-01), 2 cell(s)" in text
@@ -102,9 +124,9 @@ def test_a_quality_manager_imports_a_counter_file(browser, manager):
     assert NetworkCounter.objects.count() == 2
 
 
-def test_a_bad_file_shows_every_error_with_its_line_and_writes_nothing(browser, manager):
+def test_a_bad_file_shows_every_error_with_its_line_and_writes_nothing(browser, manager, send):
     browser.force_login(manager)
-    response = browser.post(IMPORTS, {"file": upload(counter_file(
+    response = send(IMPORTS, {"file": upload(counter_file(
         line("C1", "2025-09-01"), line("C1", "2025-09-01"),
         line("C2", "2025-09-01", counts=(*GOOD[:8], -4))), name="bad.csv")})
     assert response.status_code == 200
@@ -115,21 +137,21 @@ def test_a_bad_file_shows_every_error_with_its_line_and_writes_nothing(browser, 
     assert NetworkCounter.objects.count() == 0 and NetworkCell.objects.count() == 0
 
 
-def test_replacing_stored_days_from_the_page(browser, manager):
+def test_replacing_stored_days_from_the_page(browser, manager, send):
     browser.force_login(manager)
-    browser.post(IMPORTS, {"file": upload(counter_file(line("C1", "2025-09-01")), "a.csv")})
+    send(IMPORTS, {"file": upload(counter_file(line("C1", "2025-09-01")), "a.csv")})
     corrected = counter_file(line("C1", "2025-09-01", counts=(*GOOD[:6], 7, *GOOD[7:])))
-    refused = browser.post(IMPORTS, {"file": upload(corrected, "b.csv")}).content.decode()
+    refused = send(IMPORTS, {"file": upload(corrected, "b.csv")}).content.decode()
     assert "already has counters for 2025-09-01 (imported from a.csv)" in refused
-    response = browser.post(IMPORTS, {"file": upload(corrected, "b.csv"), "replace": "on"},
+    response = send(IMPORTS, {"file": upload(corrected, "b.csv"), "replace": "on"},
                             follow=True)
     assert "1 stored cell-day(s) replaced" in response.content.decode()
     assert NetworkCounter.objects.get().tch_failures_no_channel == 7
 
 
-def test_cells_page_places_a_cell_and_imports_the_registry(browser, manager, org):
+def test_cells_page_places_a_cell_and_imports_the_registry(browser, manager, org, send):
     browser.force_login(manager)
-    browser.post(IMPORTS, {"file": upload(counter_file(line("C1", "2025-09-01")))})
+    send(IMPORTS, {"file": upload(counter_file(line("C1", "2025-09-01")))})
     text = browser.get(CELLS + "?unplaced=1").content.decode()
     assert "C1" in text and "no branch" in text
     response = browser.post(CELLS, {"action": "place", "cell-code": "C1", "cell-name": "一号",
@@ -138,22 +160,22 @@ def test_cells_page_places_a_cell_and_imports_the_registry(browser, manager, org
     assert NetworkCell.objects.get(code="C1").org_unit == org.xiaodian
     assert "C1" not in browser.get(CELLS + "?unplaced=1").content.decode().split(
         "cells</h2>")[1].split("</section>")[0]
-    response = browser.post(CELLS, {"action": "upload", "registry-file": upload(
+    response = send(CELLS, {"action": "upload", "registry-file": upload(
         b"cell,name,unit_code\nC2,,dt-yg\nC3,,nowhere\n", "cells.csv")})
     text = response.content.decode()
     assert "cells.csv: 1 error, nothing was written." in text
     assert "unknown org unit &#x27;nowhere&#x27;" in text
     assert not NetworkCell.objects.filter(code="C2").exists()
-    response = browser.post(CELLS, {"action": "upload", "registry-file": upload(
+    response = send(CELLS, {"action": "upload", "registry-file": upload(
         b"cell,name,unit_code\nC2,,dt-yg\n", "cells.csv")}, follow=True)
     assert "Registered cells.csv: 1 cell(s): 1 new" in response.content.decode()
 
 
-def test_the_counters_behind_a_figure_per_cell(browser, manager, org):
+def test_the_counters_behind_a_figure_per_cell(browser, manager, org, send):
     do_import_cells(now=clock.now(), actor=None, path_or_stream=io.BytesIO(
         b"cell,unit_code\nXD1,ty-xd\nYG1,dt-yg\n"))
     browser.force_login(manager)
-    browser.post(IMPORTS, {"file": upload(counter_file(
+    send(IMPORTS, {"file": upload(counter_file(
         line("XD1", "2025-08-01"), line("XD1", "2025-08-02"),
         line("YG1", "2025-08-01", counts=(100, 90, 5, 3, 1, 100, 5, 90, 9))))})
     text = browser.get(COUNTERS + "?period=2025-08&unit=ty").content.decode()
@@ -191,15 +213,15 @@ def test_the_billing_page_enters_and_lists_counts(browser, manager, org):
     assert "0.90" in july and "0.40" not in july
 
 
-def test_the_billing_page_imports_a_file(browser, manager, org):
+def test_the_billing_page_imports_a_file(browser, manager, org, send):
     browser.force_login(manager)
-    bad = browser.post(BILLING, {"action": "upload", "billing-file": upload(
+    bad = send(BILLING, {"action": "upload", "billing-file": upload(
         b"month,unit_code,erroneous_records,all_records\n2025-07,ty,12,300000\n2025-07,ty,1,2\n",
         "billing.csv")}).content.decode()
     assert "billing.csv: 1 error, nothing was written." in bad
     assert "2025-07 for ty appears twice (first on line 2)" in bad
     assert BillingErrorCount.objects.count() == 0
-    good = browser.post(BILLING, {"action": "upload", "billing-file": upload(
+    good = send(BILLING, {"action": "upload", "billing-file": upload(
         b"month,unit_code,erroneous_records,all_records\n2025-07,ty,12,300000\n",
         "billing.csv")}, follow=True).content.decode()
     assert "Imported billing.csv: 1 count(s)" in good

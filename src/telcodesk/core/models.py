@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Area(models.TextChoices):
@@ -333,3 +334,55 @@ class TmfEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id} ({self.state})"
+
+
+class TrackedTaskState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", pgettext_lazy("task state", "Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class TrackedTask(models.Model):
+    """Slow work a staff member started from a console page (a file import): what the
+    page shows while the worker does it — waiting, running with its progress, done with
+    what it did, failed with why — and the uploaded file, kept whatever happens.
+
+    ``kind`` names the work (``quality.network_counters``); the app that owns the kind
+    enqueues the task, runs it and says who may see it. Written only through
+    ``core.services`` (``do_queue_tracked_task`` and the ``do_*_tracked_task`` steps).
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    state = models.CharField(_("state"), max_length=10, choices=TrackedTaskState.choices,
+                             default=TrackedTaskState.QUEUED)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)  # None: unknown
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+",
+                                     verbose_name=_("requested by"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="tasks/%Y/%m/", blank=True, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=300, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    # What the work did, for the page: ``summary`` and ``warnings`` when done; ``refused``
+    # (a file's errors with their line numbers) or ``error`` when failed.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        db_table = "core_tracked_task"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "-requested_at"], name="core_tracked_kind_idx")]
+        verbose_name = _("tracked task")
+        verbose_name_plural = _("tracked tasks")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}: {self.state}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == TrackedTaskState.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -9,7 +9,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from telcodesk.core import phone
-from telcodesk.core.models import TOKEN_PREFIX, ApiToken, AuditEntry, OrgUnit, User, hash_token
+from telcodesk.core.models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    AuditEntry,
+    OrgUnit,
+    TrackedTask,
+    User,
+    hash_token,
+)
 from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.roles import Role
 
@@ -135,3 +143,10 @@ def in_force_q(at: dt.datetime) -> Q:
     """Rows whose validity ``[active_from, active_to)`` holds ``at`` (no end: open):
     the project's one period rule (standards, targets, …)."""
     return Q(active_from__lte=at) & (Q(active_to__isnull=True) | Q(active_to__gt=at))
+
+
+def tracked_tasks(kind: str, *, limit: int = 5) -> list[TrackedTask]:
+    """The latest tasks of one kind, newest first (the page of that kind shows them;
+    the app that owns the kind decides who may see that page)."""
+    return list(TrackedTask.objects.filter(kind=kind).select_related("requested_by")
+                [:limit])

@@ -8,12 +8,14 @@ caller, and runs in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,8 @@ from telcodesk.core.models import (
     HolidayNotice,
     OrgUnit,
     OrgUnitKind,
+    TrackedTask,
+    TrackedTaskState,
     User,
     hash_token,
 )
@@ -360,3 +364,51 @@ def do_remove_calendar_day(
         summary=f"{date.isoformat()} {previous[0]} {previous[1]}".strip(),
         details={"before": previous},
     )
+
+
+# --- tracked tasks (slow work started from a page) ------------------------------------
+
+
+def do_queue_tracked_task(*, now: dt.datetime, actor: User | None, kind: str,
+                          enqueue: Callable[[int], object], upload: IO[bytes] | None = None,
+                          file_name: str = "", options: dict[str, Any] | None = None
+                          ) -> TrackedTask:
+    """Keep the request (and the uploaded file, in the media storage) and hand it to the
+    worker: ``enqueue(task_id)`` runs once the transaction commits. The caller (the app
+    that owns ``kind``) has checked that ``actor`` may start it."""
+    name = (file_name or os.path.basename(str(getattr(upload, "name", "") or "")))[:300]
+    with transaction.atomic():
+        task = TrackedTask(kind=kind, requested_at=now, requested_by=actor, file_name=name,
+                           options=options or {})
+        if upload is not None:
+            task.file.save(name or "upload", File(upload), save=False)
+        task.save()
+        task_id = task.pk
+        transaction.on_commit(lambda: enqueue(task_id))
+    return task
+
+
+def do_start_tracked_task(*, now: dt.datetime, task_id: int) -> TrackedTask | None:
+    """Claim a waiting task for this worker (a conditional update: a task runs once
+    however many workers see it); ``None`` when it is not waiting any more."""
+    claimed = TrackedTask.objects.filter(pk=task_id, state=TrackedTaskState.QUEUED).update(
+        state=TrackedTaskState.RUNNING, started_at=now)
+    return TrackedTask.objects.get(pk=task_id) if claimed == 1 else None
+
+
+def do_record_tracked_progress(*, task_id: int, done: int, total: int | None) -> None:
+    """How far a running task has got (written at once, outside the task's own writes,
+    so the page sees it while the task runs)."""
+    TrackedTask.objects.filter(pk=task_id, state=TrackedTaskState.RUNNING).update(
+        done=done, total=total)
+
+
+def do_finish_tracked_task(*, now: dt.datetime, task_id: int, result: dict[str, Any],
+                           failed: bool = False) -> None:
+    """Done (with what it did) or failed (with why, in ``result``); the file stays."""
+    task = TrackedTask.objects.get(pk=task_id)
+    task.state = TrackedTaskState.FAILED if failed else TrackedTaskState.DONE
+    task.finished_at, task.result = now, result
+    if not failed and task.total is not None:
+        task.done = task.total
+    task.save(update_fields=["state", "finished_at", "result", "done"])

@@ -31,7 +31,7 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -226,6 +226,10 @@ def read_bytes(source: bytes | str | IO[bytes] | IO[str]) -> bytes | str:
 
 # --- the table ------------------------------------------------------------------------
 
+# Told how far reading has got: (records read, records in the file as far as known).
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
+
 
 @dataclass
 class Table:
@@ -243,10 +247,13 @@ class Table:
 
 
 def read_table(data: bytes | str, columns: Sequence[Column], problems: Problems, *,
-               unknown_columns: str = "ignore") -> Table | None:
+               unknown_columns: str = "ignore",
+               progress: Progress | None = None) -> Table | None:
     """Decode, find the separator and the header, map the columns.
 
     ``unknown_columns``: ``"ignore"`` (a warning names them) or ``"error"``.
+    ``progress``: told ``(records read, lines of the file)`` every ``PROGRESS_EVERY``
+    records and once at the end (a page shows how far an import has got).
     ``None`` (with errors in ``problems``) when the file or its header is not usable.
     """
     try:
@@ -301,8 +308,22 @@ def read_table(data: bytes | str, columns: Sequence[Column], problems: Problems,
     if not problems.ok:
         return None
     return Table(header_line=header_line, width=width, positions=positions,
-                 records=_sized(rows, width, problems), ignored=unknown,
+                 records=_sized(_counted(rows, progress, text.count("\n") or 1), width,
+                                problems), ignored=unknown,
                  encoding=decoded.encoding)
+
+
+def _counted(rows: Iterator[tuple[int, list[str]]], progress: Progress | None,
+             lines: int) -> Iterator[tuple[int, list[str]]]:
+    if progress is None:
+        yield from rows
+        return
+    read = 0
+    for read, row in enumerate(rows, start=1):
+        if read % PROGRESS_EVERY == 0:
+            progress(read, lines)
+        yield row
+    progress(read, read)
 
 
 def _records(reader: Any, problems: Problems) -> Iterator[tuple[int, list[str]]]:

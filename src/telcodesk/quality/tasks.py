@@ -14,3 +14,11 @@ def build_report_snapshot(snapshot_id: int) -> str:
     from telcodesk.quality.services.snapshots import do_build_report_snapshot
 
     return do_build_report_snapshot(now=clock.now(), snapshot_id=snapshot_id)
+
+
+@task()
+def run_import(task_id: int) -> str:
+    """Import a file uploaded on a console page (network counters, cells, billing counts)."""
+    from telcodesk.quality.services.imports import do_run_import
+
+    return do_run_import(now=clock.now(), task_id=task_id)

@@ -33,8 +33,8 @@ class ReportSnapshot(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
-    # The pickled ``IndicatorReport`` (written by this app only, never from outside).
-    figures = models.BinaryField(_("figures"), null=True, blank=True, editable=False)
+    # The ``IndicatorReport`` as JSON text (``quality.report.snapshot_json``).
+    figures = models.TextField(_("figures"), null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "quality_report_snapshot"

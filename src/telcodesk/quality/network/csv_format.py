@@ -50,6 +50,7 @@ from telcodesk.core.tabular import (
     Column,
     Problem,
     Problems,
+    Progress,
     ValueProblem,
     normalise_name,
     parse_count,
@@ -202,10 +203,11 @@ class CounterFile:
 
 
 def parse_counter_file(data: bytes | str, *, today: dt.date | None = None,
-                       limit: int = MAX_LISTED) -> CounterFile:
+                       limit: int = MAX_LISTED,
+                       progress: Progress | None = None) -> CounterFile:
     """Read and check a counter file. ``today``: days from it on are refused."""
     problems = Problems(limit=limit)
-    table = read_table(data, COUNTER_COLUMNS, problems)
+    table = read_table(data, COUNTER_COLUMNS, problems, progress=progress)
     result = CounterFile(rows=[], problems=problems)
     if table is None:
         return result
@@ -306,9 +308,10 @@ class CellFile:
     problems: Problems
 
 
-def parse_cell_file(data: bytes | str, *, limit: int = MAX_LISTED) -> CellFile:
+def parse_cell_file(data: bytes | str, *, limit: int = MAX_LISTED,
+                    progress: Progress | None = None) -> CellFile:
     problems = Problems(limit=limit)
-    table = read_table(data, CELL_COLUMNS, problems)
+    table = read_table(data, CELL_COLUMNS, problems, progress=progress)
     result = CellFile(rows=[], problems=problems)
     if table is None:
         return result
@@ -368,9 +371,10 @@ def check_billing_counts(erroneous: int, total: int) -> str | None:
 
 
 def parse_billing_file(data: bytes | str, *, today: dt.date | None = None,
-                       limit: int = MAX_LISTED) -> BillingFile:
+                       limit: int = MAX_LISTED,
+                       progress: Progress | None = None) -> BillingFile:
     problems = Problems(limit=limit)
-    table = read_table(data, BILLING_COLUMNS, problems)
+    table = read_table(data, BILLING_COLUMNS, problems, progress=progress)
     result = BillingFile(rows=[], problems=problems)
     if table is None:
         return result

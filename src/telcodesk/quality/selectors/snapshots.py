@@ -3,11 +3,11 @@ scope and language, and the computation waiting or running for it."""
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 
 from telcodesk.quality.indicators.types import IndicatorReport
 from telcodesk.quality.models import ReportSnapshot, SnapshotState
+from telcodesk.quality.report.snapshot_json import figures_from_json
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,17 @@ class SnapshotView:
     computed: ReportSnapshot | None  # the latest computed one (its figures loaded)
     figures: IndicatorReport | None
     pending: ReportSnapshot | None  # a newer one waiting, computing, or failed
+
+
+def _figures(snapshot: ReportSnapshot | None) -> IndicatorReport | None:
+    """The kept figures, or ``None`` when there are none this version can read (the
+    page then computes them again, as on a first visit)."""
+    if snapshot is None or snapshot.figures is None:
+        return None
+    try:
+        return figures_from_json(snapshot.figures)
+    except ValueError:
+        return None
 
 
 def report_snapshot(*, period_code: str, unit_code: str, language: str) -> SnapshotView:
@@ -26,6 +37,6 @@ def report_snapshot(*, period_code: str, unit_code: str, language: str) -> Snaps
         newer = newer.filter(requested_at__gte=computed.requested_at).exclude(
             pk=computed.pk)
     pending = newer.first()
-    figures = (pickle.loads(bytes(computed.figures))  # noqa: S301 - written by this app only
-               if computed is not None and computed.figures is not None else None)
-    return SnapshotView(computed=computed, figures=figures, pending=pending)
+    figures = _figures(computed)
+    return SnapshotView(computed=computed if figures is not None else None, figures=figures,
+                        pending=pending)

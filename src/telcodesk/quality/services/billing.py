@@ -22,6 +22,7 @@ from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.models import BillingErrorCount, BillingSource
 from telcodesk.quality.network.csv_format import (
     NOTE_MAX,
+    Progress,
     QualityFileError,
     check_billing_counts,
     parse_billing_file,
@@ -168,7 +169,8 @@ class BillingImportReport:
 
 def do_import_billing_counts(*, now: dt.datetime, actor: User | None,
                              path_or_stream: PathOrStream, file_name: str = "",
-                             channel: str = Channel.CLI) -> BillingImportReport:
+                             channel: str = Channel.CLI,
+                             progress: Progress | None = None) -> BillingImportReport:
     """Import ``month,unit_code,erroneous_records,all_records[,note]``, all rows or none.
 
     A blank ``unit_code`` counts for the whole operator. Each row is recorded as
@@ -178,7 +180,7 @@ def do_import_billing_counts(*, now: dt.datetime, actor: User | None,
     check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = file_name or given_name or "billing.csv"
-    parsed = parse_billing_file(data, today=local(now).date())
+    parsed = parse_billing_file(data, today=local(now).date(), progress=progress)
     problems = parsed.problems
     codes = {row.unit_code for row in parsed.rows if row.unit_code}
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}

@@ -34,6 +34,7 @@ from telcodesk.quality.network.csv_format import (
     COUNTS,
     CellRow,
     Problems,
+    Progress,
     QualityFileError,
     parse_cell_file,
     parse_counter_file,
@@ -103,17 +104,19 @@ def do_import_network_counters(*, now: dt.datetime, actor: User | None,
 def do_import_network_file(*, now: dt.datetime, actor: User | None,
                            path_or_stream: PathOrStream, file_name: str = "",
                            replace: bool = False,
-                           channel: str = Channel.CLI) -> NetworkImportReport:
+                           channel: str = Channel.CLI,
+                           progress: Progress | None = None) -> NetworkImportReport:
     """Check and import a busy-hour counter file, all of it or nothing.
 
     Raises ``QualityFileError`` (every error with its line number) when any row
     is wrong or, without ``replace``, when a (cell, day) of the file is stored.
+    ``progress`` is told how many rows have been read (``core.tabular.read_table``).
     """
     check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = (file_name or given_name or "counters.csv")[:300]
     digest = hashlib.sha256(data).hexdigest()
-    parsed = parse_counter_file(data, today=local(now).date())
+    parsed = parse_counter_file(data, today=local(now).date(), progress=progress)
     problems = parsed.problems
     rows = parsed.rows
     codes = parsed.cells
@@ -344,12 +347,13 @@ def _register(*, now: dt.datetime, actor: User | None, rows: list[CellRow], file
 
 
 def do_import_cells(*, now: dt.datetime, actor: User | None, path_or_stream: PathOrStream,
-                    file_name: str = "", channel: str = Channel.CLI) -> CellRegistration:
+                    file_name: str = "", channel: str = Channel.CLI,
+                    progress: Progress | None = None) -> CellRegistration:
     """Read a cell registry file (``cell,name,unit_code``) and register its cells."""
     check_actor(actor, may_enter_quality_counts, COUNT_ENTRY_REFUSED)
     data, given_name = read_input(path_or_stream)
     name = file_name or given_name or "cells.csv"
-    parsed = parse_cell_file(data)
+    parsed = parse_cell_file(data, progress=progress)
     if not parsed.rows and not parsed.problems.ok:
         raise QualityFileError(name, parsed.problems, outcome="nothing registered")
     # The rows that read well are checked too, so that every error is reported at once.

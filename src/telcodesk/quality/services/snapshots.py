@@ -16,7 +16,6 @@ own branch subtree.
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 
 from django.db import transaction
 
@@ -27,6 +26,7 @@ from telcodesk.quality.errors import QualityError, QualityErrorCode
 from telcodesk.quality.indicators.compute import indicator_report
 from telcodesk.quality.indicators.periods import parse_period
 from telcodesk.quality.models import ReportSnapshot, SnapshotState
+from telcodesk.quality.report.snapshot_json import figures_to_json
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -89,7 +89,7 @@ def do_build_report_snapshot(*, now: dt.datetime, snapshot_id: int) -> str:
             progress=100)
         return f"snapshot {snapshot_id}: failed: {exc.message}"
     ReportSnapshot.objects.filter(pk=snapshot_id).update(
-        state=SnapshotState.DONE, figures=pickle.dumps(figures), finished_at=now,
+        state=SnapshotState.DONE, figures=figures_to_json(figures), finished_at=now,
         progress=100)
     return f"snapshot {snapshot_id}: {snapshot.period_code} computed"
 
@@ -106,4 +106,4 @@ def do_compute_report_snapshot(*, now: dt.datetime, actor: User, period_code: st
     return ReportSnapshot.objects.create(
         period_code=period_code, unit_code=unit_code, language=language,
         state=SnapshotState.DONE, progress=100, requested_at=now, requested_by=actor,
-        started_at=now, finished_at=now, figures=pickle.dumps(figures))
+        started_at=now, finished_at=now, figures=figures_to_json(figures))

@@ -9,10 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from telcodesk.core.models import User
-from telcodesk.quality.network.csv_format import QualityFileError
 from telcodesk.quality.permissions import may_enter_quality_counts, may_view_quality_counts
-
-WARNINGS_SHOWN = 10
+from telcodesk.quality.selectors.imports import recent_imports
 
 
 def count_viewer(request: HttpRequest) -> User:
@@ -40,8 +38,13 @@ def page_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def refused_context(exc: QualityFileError) -> dict[str, Any]:
-    """What a page shows of a refused file: its errors with their line numbers."""
-    return {"file_name": exc.file_name, "count": exc.problems.error_count,
-            "errors": exc.problems.listed_errors(), "more": exc.problems.unlisted_errors,
-            "outcome": exc.outcome}
+def imports_context(viewer: User, kind: str) -> dict[str, Any]:
+    """What ``core/_tracked_tasks.html`` shows of the imports started from a page."""
+    tracked = recent_imports(viewer, kind)
+    return {"tracked": tracked,
+            "tracked_busy": any(t.state in ("queued", "running") for t in tracked)}
+
+
+def queued_message(file_name: str) -> str:
+    return _("%(file)s is kept and waits for the worker; the import's progress and result "
+             "show below.") % {"file": file_name}

@@ -1,5 +1,6 @@
 """Console page of the billing-error counts (``billing_errors``): the counts per
-month and branch, the entry form and the file import.
+month and branch, the entry form and the file import (kept and imported on the worker,
+``quality.services.imports``).
 
 Quality managers, branch managers and administrators may look; only quality
 managers and administrators (and superusers) may enter or import
@@ -28,18 +29,19 @@ from telcodesk.quality.forms.network import FileForm
 from telcodesk.quality.network import formulas
 from telcodesk.quality.network.csv_format import (
     BILLING_HEADER,
-    QualityFileError,
     ValueProblem,
     parse_month,
 )
 from telcodesk.quality.permissions import may_enter_quality_counts
 from telcodesk.quality.selectors.billing import billing_units, visible_billing_counts
-from telcodesk.quality.services.billing import do_import_billing_counts, do_record_billing_errors
+from telcodesk.quality.services import imports as import_services
+from telcodesk.quality.services.billing import do_record_billing_errors
+from telcodesk.quality.services.imports import do_queue_import
 from telcodesk.quality.views._common import (
-    WARNINGS_SHOWN,
     count_editor,
     count_viewer,
-    refused_context,
+    imports_context,
+    queued_message,
 )
 
 
@@ -67,7 +69,6 @@ def billing_errors(request: HttpRequest) -> HttpResponse:
     viewer = count_viewer(request)
     entry_form = BillingEntryForm(units=billing_units(viewer), prefix="entry")
     upload_form = FileForm(prefix="billing")
-    refused = None
     if request.method == "POST":
         viewer = count_editor(request)
         if request.POST.get("action") == "upload":
@@ -75,19 +76,12 @@ def billing_errors(request: HttpRequest) -> HttpResponse:
             if upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 try:
-                    result = do_import_billing_counts(now=clock.now(), actor=viewer,
-                                                      path_or_stream=upload,
-                                                      file_name=upload.name,
-                                                      channel=Channel.CONSOLE)
-                except QualityFileError as exc:
-                    refused = refused_context(exc)
+                    do_queue_import(now=clock.now(), actor=viewer, kind=import_services.BILLING,
+                                    upload=upload, file_name=upload.name)
                 except QualityError as exc:
                     upload_form.add_error(None, exc.message)
                 else:
-                    messages.success(request, _("Imported %(file)s: %(summary)s.")
-                                     % {"file": upload.name, "summary": result.describe()})
-                    for line in result.warnings[:WARNINGS_SHOWN]:
-                        messages.warning(request, line)
+                    messages.success(request, queued_message(upload.name))
                     return redirect("console:billing_errors")
         else:
             entry_form = BillingEntryForm(request.POST, units=billing_units(viewer),
@@ -122,6 +116,6 @@ def billing_errors(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/billing_errors.html", {
         "months": _billing_months(counts), "month_text": month_text, "unit": unit,
         "error": error, "entry_form": entry_form, "upload_form": upload_form,
-        "refused": refused, "may_enter": may_enter_quality_counts(viewer),
-        "header": BILLING_HEADER,
+        "may_enter": may_enter_quality_counts(viewer), "header": BILLING_HEADER,
+        **imports_context(viewer, import_services.BILLING),
     })

@@ -1,7 +1,10 @@
 """Console pages of the network counters.
 
-- ``network_imports``   the counter files imported, and the upload form
-- ``network_cells``     the cell registry: which branch each cell counts for
+- ``network_imports``   the counter files imported, and the upload form (an upload is
+                        kept and imported on the worker: ``quality.services.imports``;
+                        the page lists the uploads with their progress and outcome)
+- ``network_cells``     the cell registry: which branch each cell counts for (one cell
+                        placed at once; a registry file imported on the worker)
 - ``network_counters``  the cell-days behind a network figure (per cell, for a
                         period and a branch): the drill-down target
 
@@ -46,17 +49,15 @@ from telcodesk.quality.selectors.network import (
     network_import_list,
     visible_cells,
 )
-from telcodesk.quality.services.network import (
-    do_import_cells,
-    do_import_network_file,
-    do_register_cells,
-)
+from telcodesk.quality.services import imports as import_services
+from telcodesk.quality.services.imports import do_queue_import
+from telcodesk.quality.services.network import do_register_cells
 from telcodesk.quality.views._common import (
-    WARNINGS_SHOWN,
     count_editor,
     count_viewer,
+    imports_context,
     page_query,
-    refused_context,
+    queued_message,
 )
 
 PER_PAGE = 30
@@ -70,41 +71,26 @@ PER_PAGE = 30
 def network_imports(request: HttpRequest) -> HttpResponse:
     viewer = count_viewer(request)
     form = CounterUploadForm()
-    refused = None
     if request.method == "POST":
         viewer = count_editor(request)
         form = CounterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                report = do_import_network_file(
-                    now=clock.now(), actor=viewer, path_or_stream=upload,
-                    file_name=upload.name, replace=form.cleaned_data["replace"],
-                    channel=Channel.CONSOLE)
-            except QualityFileError as exc:
-                refused = refused_context(exc)
+                do_queue_import(now=clock.now(), actor=viewer, kind=import_services.COUNTERS,
+                                upload=upload, file_name=upload.name,
+                                replace=form.cleaned_data["replace"])
             except QualityError as exc:
                 form.add_error(None, exc.message)
             else:
-                if report.already_imported:
-                    messages.info(request, _("%(file)s was already imported (import %(id)s); "
-                                             "nothing was written.")
-                                  % {"file": upload.name, "id": report.network_import.pk})
-                else:
-                    messages.success(request, _("Imported %(file)s: %(summary)s.")
-                                     % {"file": upload.name, "summary": report.describe()})
-                    for line in report.warnings[:WARNINGS_SHOWN]:
-                        messages.warning(request, line)
-                    if report.warning_count > WARNINGS_SHOWN:
-                        messages.warning(request, _("… and %(count)s more warnings.")
-                                         % {"count": report.warning_count - WARNINGS_SHOWN})
+                messages.success(request, queued_message(upload.name))
                 return redirect("console:network_imports")
     imports = network_import_list()
     page = Paginator(imports, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "quality/network_imports.html", {
         "page": page, "query": page_query(request), "summary": counter_summary(),
-        "form": form, "refused": refused, "may_enter": may_enter_quality_counts(viewer),
-        "header": CANONICAL_HEADER,
+        "form": form, "may_enter": may_enter_quality_counts(viewer),
+        "header": CANONICAL_HEADER, **imports_context(viewer, import_services.COUNTERS),
     })
 
 
@@ -117,7 +103,6 @@ def network_cells(request: HttpRequest) -> HttpResponse:
     viewer = count_viewer(request)
     upload_form = FileForm(prefix="registry")
     place_form = CellPlaceForm(units=cell_units(viewer), prefix="cell")
-    refused = None
     if request.method == "POST":
         viewer = count_editor(request)
         if request.POST.get("action") == "upload":
@@ -125,16 +110,12 @@ def network_cells(request: HttpRequest) -> HttpResponse:
             if upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 try:
-                    result = do_import_cells(now=clock.now(), actor=viewer,
-                                             path_or_stream=upload, file_name=upload.name,
-                                             channel=Channel.CONSOLE)
-                except QualityFileError as exc:
-                    refused = refused_context(exc)
+                    do_queue_import(now=clock.now(), actor=viewer, kind=import_services.CELLS,
+                                    upload=upload, file_name=upload.name)
                 except QualityError as exc:
                     upload_form.add_error(None, exc.message)
                 else:
-                    messages.success(request, _("Registered %(file)s: %(summary)s.")
-                                     % {"file": upload.name, "summary": result.describe()})
+                    messages.success(request, queued_message(upload.name))
                     return redirect("console:network_cells")
         else:
             place_form = CellPlaceForm(request.POST, units=cell_units(viewer), prefix="cell")
@@ -159,9 +140,9 @@ def network_cells(request: HttpRequest) -> HttpResponse:
     page = Paginator(cells, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "quality/network_cells.html", {
         "page": page, "query": page_query(request), "search": search, "unplaced": unplaced,
-        "upload_form": upload_form, "place_form": place_form, "refused": refused,
+        "upload_form": upload_form, "place_form": place_form,
         "may_enter": may_enter_quality_counts(viewer), "header": CELL_HEADER,
-        "summary": counter_summary(),
+        "summary": counter_summary(), **imports_context(viewer, import_services.CELLS),
     })
 
 

@@ -6,7 +6,8 @@
 - ``report_edit``: the quality manager's words — introduction, the sections of
   measures taken (add, remove, move up and down; no script needed), the
   declaration — with a Markdown preview before saving.
-- ``report_download``: one format as a file.
+- ``report_download``: one format as a file, from the figures the page shows (the
+  kept snapshot; computed and kept first if there is none, as on a first visit).
 - ``report_compute``: compute the figures again on the worker (the page reads the
   figures kept from the last computation, and shows a new one's progress).
 - ``report_publish``: freeze the operator-wide figures of a finished half-year
@@ -230,9 +231,12 @@ def report_download(request: HttpRequest, period: str, fmt: str) -> HttpResponse
         raise Http404(_("Unknown format."))
     try:
         choice = _choice(request, request.GET, period_code=period)
+        # The figures the page shows (kept by the last computation), not computed again
+        # for each download: that took seconds to tens of seconds inside the request.
+        snapshot = _snapshot(_viewer(request), choice)
         document = assemble_document(period=choice.period, unit_code=choice.unit_code or None,
                                      language=choice.language, now=clock.local(clock.now()),
-                                     require_data=True)
+                                     require_data=True, figures=snapshot.figures)
         with translation.override(choice.language):
             data = get_export(fmt).render(document)
     except DomainError as exc:
