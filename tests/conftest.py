@@ -65,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     changed since): every worker and every command a test starts then loads them instead
     of compiling about 400 modules again, which costs a second of CPU per process where
     bytecode is not written on import (``PYTHONDONTWRITEBYTECODE``). Installed packages
-    are compiled at install (``compile-bytecode`` in pyproject.toml)."""
+    are compiled at install by ``.ci/run`` (``uv sync --compile-bytecode``)."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
