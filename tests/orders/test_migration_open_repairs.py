@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from telcodesk.core.models import AuditEntry
 from telcodesk.orders.models import TicketStatus, WorkOrder
 from telcodesk.orders.services import work_orders as services
