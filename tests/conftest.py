@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +28,8 @@ from tests.orders import orders_support
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# Names this run for every process of it (workers inherit the environment).
+RUN_ID = "TELCODESK_TEST_RUN"
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Workers of a run without `-n`: one per core, at most this many (each builds its own
 # test database, which costs more than the tests it would take over beyond four).
@@ -54,10 +59,35 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """One fast password hasher for the whole run (every worker): staff passwords play no
     part in what the tests check, and argon2 is deliberately slow. Child processes started
-    by ``run_cli`` keep the real settings."""
+    by ``run_cli`` keep the real settings.
+
+    The run's first process also compiles telcodesk's own modules to bytecode (only those
+    changed since): every worker and every command a test starts then loads them instead
+    of compiling about 400 modules again, which costs a second of CPU per process where
+    bytecode is not written on import (``PYTHONDONTWRITEBYTECODE``). Installed packages
+    are compiled at install by ``.ci/run`` (``uv sync --compile-bytecode``)."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+    if not hasattr(config, "workerinput"):
+        os.environ.setdefault(RUN_ID, uuid.uuid4().hex[:12])
+        import compileall
+
+        import telcodesk
+
+        compileall.compile_dir(os.path.dirname(telcodesk.__file__), quiet=2)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's first process drops the run's PostgreSQL template (``migrated_template``)."""
+    from django.conf import settings
+
+    params = settings.DATABASES["default"]
+    if (hasattr(config, "workerinput") or RUN_ID not in os.environ
+            or "postgresql" not in params["ENGINE"]):
+        return
+    with _admin_connection(params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{_template_name()}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)
@@ -165,31 +195,111 @@ def _unique_name(prefix: str) -> str:
     return f"{prefix}_{worker}_{uuid.uuid4().hex[:12]}"
 
 
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory every process of this run shares (a worker's base is a child of it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _template_name() -> str:
+    """The PostgreSQL template database of this run (the first process names the run)."""
+    return f"telcodesk_template_{os.environ[RUN_ID]}"
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory) -> Iterator[str]:
-    """A database migrated ONCE per worker by ``telcodesk migrate`` in a child process,
-    never used directly: ``fresh_database_url`` copies it for each test (SQLite: the file;
-    PostgreSQL: ``CREATE DATABASE … TEMPLATE``), instead of migrating again every time."""
-    params = connection.settings_dict
-    var_dir = tmp_path_factory.mktemp("template-var")
-    if connection.vendor != "postgresql":
-        url = f"sqlite:///{var_dir / 'template.sqlite3'}"
-    else:
-        name = _unique_name("telcodesk_template")
-        with _admin_connection(params) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = _pg_url(params, name)
-    try:
+def migrated_template(tmp_path_factory) -> str:
+    """A database migrated ONCE per run by ``telcodesk migrate`` in a child process and never
+    used directly: each worker's test database is a copy of it (``django_db_setup`` below)
+    and so is each command-line test's database (``fresh_database_url``). SQLite copies the
+    file, PostgreSQL creates ``… TEMPLATE`` it. The first worker to get here migrates it,
+    the others wait for it under a file lock; the run's first process drops it at the end
+    (``pytest_unconfigure``)."""
+    shared = _shared_dir(tmp_path_factory)
+    with open(shared / "migrated-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ready = shared / "migrated-template.url"
+        if ready.exists():
+            return ready.read_text()
+        params = connection.settings_dict
+        var_dir = shared / "migrated-template-var"
+        var_dir.mkdir(exist_ok=True)
+        if connection.vendor != "postgresql":
+            url = f"sqlite:///{var_dir / 'template.sqlite3'}"
+        else:
+            with _admin_connection(params) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{_template_name()}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{_template_name()}"')
+            url = _pg_url(params, _template_name())
         done = subprocess.run([sys.executable, "-m", "telcodesk.cli", "migrate"],
                               env={**os.environ, "DATABASE_URL": url,
                                    "TELCODESK_VAR_DIR": str(var_dir)},
                               capture_output=True, text=True, timeout=600, check=False)
         assert done.returncode == 0, f"migrating the template failed:\n{done.stderr}"
-        yield url
+        ready.write_text(url)
+        return url
+
+
+def _copy_sqlite(source_url: str, target: Path) -> None:
+    source = sqlite3.connect(source_url.removeprefix("sqlite:///"))
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)  # a consistent copy, whatever is left in the WAL
     finally:
+        copy.close()
+        source.close()
+
+
+def _create_from_template(params: dict, name: str, template_url: str) -> None:
+    """``CREATE DATABASE name TEMPLATE …``, waiting while another worker copies it too
+    (PostgreSQL refuses a template that another session is using at that instant)."""
+    import psycopg
+
+    template = template_url.rsplit("/", 1)[1]
+    with _admin_connection(params) as admin:
+        for attempt in range(50):
+            try:
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 49:
+                    raise
+                time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker,
+                    django_db_modify_db_settings, migrated_template,
+                    tmp_path_factory) -> Iterator[None]:
+    """Each worker's test database is a copy of the run's migrated template instead of a
+    migration of its own (73 migrations: seconds of CPU per worker). Django then finds it
+    migrated (``keepdb``) and only checks it. Replaces pytest-django's fixture of the same
+    name; ``--reuse-db``/``--create-db`` have no meaning here."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    params = connection.settings_dict
+    if connection.vendor != "postgresql":
+        copy = tmp_path_factory.mktemp("test-database") / "test.sqlite3"
+        _copy_sqlite(migrated_template, copy)
+        params["TEST"]["NAME"] = str(copy)
+    else:
+        name = params["TEST"].get("NAME") or f"test_{params['NAME']}"
+        params["TEST"]["NAME"] = name
+        with _admin_connection(params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _create_from_template(params, name, migrated_template)
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 aliases=aliases, serialized_aliases=serialized_aliases,
+                                 keepdb=True)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose, keepdb=True)
         if connection.vendor == "postgresql":
+            connection.close()
             with _admin_connection(params) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'DROP DATABASE IF EXISTS "{params["TEST"]["NAME"]}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -203,20 +313,12 @@ def fresh_database_url(tmp_path, migrated_template) -> Iterator[str]:
     """
     if connection.vendor != "postgresql":
         path = tmp_path / "fresh.sqlite3"
-        source = sqlite3.connect(migrated_template.removeprefix("sqlite:///"))
-        target = sqlite3.connect(path)
-        try:
-            source.backup(target)  # a consistent copy, whatever is left in the WAL
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(migrated_template, path)
         yield f"sqlite:///{path}"
         return
     params = connection.settings_dict
     name = _unique_name("telcodesk_fresh")
-    template = migrated_template.rsplit("/", 1)[1]
-    with _admin_connection(params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _create_from_template(params, name, migrated_template)
     try:
         yield _pg_url(params, name)
     finally:

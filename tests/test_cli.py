@@ -21,14 +21,12 @@ def free_port() -> int:
 
 
 def test_calendar_add_working_days_over_national_day(run_cli):
-    assert run_cli("migrate").returncode == 0
     result = run_cli("calendar", "add-working-days", "2025-09-30", "3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2025-10-11"
 
 
 def test_calendar_refuses_an_uncovered_year_with_one_line(run_cli):
-    assert run_cli("migrate").returncode == 0
     result = run_cli("calendar", "add-working-days", "2031-03-02", "3")
     assert result.returncode == 1
     assert result.stdout == ""

@@ -307,7 +307,6 @@ def test_random_mainland_numbers_take_the_fast_path_to_the_same_answer():
 
 @pytest.mark.django_db(transaction=True)
 def test_command_prints_a_summary_and_follow_resumes_after_a_restart(run_cli, tmp_path):
-    assert run_cli("migrate").returncode == 0
     whole = (DATA / "asterisk_events.queue_log").read_bytes().split(b"\n")
     log = tmp_path / "queue_log"
     log.write_bytes(b"\n".join(whole[:14]) + b"\n")
@@ -334,7 +333,6 @@ def test_command_prints_a_summary_and_follow_resumes_after_a_restart(run_cli, tm
 
 @pytest.mark.django_db(transaction=True)
 def test_command_lists_rejects_and_unknown_queues(run_cli, tmp_path):
-    assert run_cli("migrate").returncode == 0
     quirks = run_cli("calls", "import", "--format", ASTERISK,
                      str(copy(tmp_path, "asterisk_quirks.queue_log")))
     assert quirks.returncode == 0, quirks.stderr

@@ -85,7 +85,6 @@ def start_worker(run_cli, env: dict[str, str], log: Path) -> subprocess.Popen[st
 
 
 def test_a_killed_worker_loses_nothing_and_repeats_are_detectable(run_cli, tmp_path, capsys):
-    assert run_cli("migrate").returncode == 0
     queued = run_cli("manage", "shell", "-c", QUEUE, env={"QUEUE_COUNT": str(N)}, timeout=300)
     assert queued.returncode == 0, queued.stderr
     keys = {f"order:{n}" for n in range(N)}

@@ -89,7 +89,6 @@ def stop(worker: subprocess.Popen[str]) -> str:
 
 
 def test_two_workers_send_every_message_exactly_once_and_stop_on_sigterm(run_cli, tmp_path):
-    assert run_cli("migrate").returncode == 0
     # Two producers queue the same 300 events at the same time, in opposite orders:
     # the dedupe keys leave one message per event.
     producers = [queue(run_cli, 0, 300, 1), queue(run_cli, 0, 300, -1)]
@@ -119,7 +118,6 @@ def test_two_workers_send_every_message_exactly_once_and_stop_on_sigterm(run_cli
 
 
 def test_a_killed_workers_messages_are_taken_over_and_written_once(run_cli, tmp_path):
-    assert run_cli("migrate").returncode == 0
     producer = queue(run_cli, 0, 1500)
     _, err = producer.communicate(timeout=180)
     assert producer.returncode == 0, err
@@ -143,7 +141,6 @@ def test_a_killed_workers_messages_are_taken_over_and_written_once(run_cli, tmp_
 
 
 def test_worker_refuses_an_unknown_transport_url(run_cli):
-    assert run_cli("migrate").returncode == 0
     done = run_cli("worker", env={"TELCODESK_SMS_URL": "http://example/sms"}, timeout=60)
     assert done.returncode == 1
     assert "TELCODESK_SMS_URL" in done.stderr
@@ -151,7 +148,6 @@ def test_worker_refuses_an_unknown_transport_url(run_cli):
 
 
 def test_sms_send_and_resend_from_the_command_line(run_cli):
-    assert run_cli("migrate").returncode == 0
     sent = run_cli("sms", "send", "13812345678", "Line work tonight 22:00-02:00.")
     assert sent.returncode == 0, sent.stderr
     assert "138****5678" in sent.stdout and "queued" in sent.stdout

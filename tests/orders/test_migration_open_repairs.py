@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from telcodesk.core.models import AuditEntry
 from telcodesk.orders.models import TicketStatus, WorkOrder
 from telcodesk.orders.services import work_orders as services
+from tests.migrations_support import migrate_to
 
 BEFORE = [("orders", "0001_initial")]
 AFTER = [("orders", "0002_one_open_repair_per_line")]
-
-
-def _migrate(targets) -> None:
-    """Migrate to ``targets``; ``None``: to the latest migration of every app."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets if targets is not None else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,14 +24,14 @@ def test_duplicate_open_repairs_are_cancelled_keeping_the_oldest(migrated_data, 
     other_line = services.do_report_fault(now=now, actor=None, channel="api",
                                           subscription=home.mobile, description="no calls")
     try:
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         # What concurrent reports left behind before the rule: two open repairs on one line.
         WorkOrder.objects.filter(pk=first.pk).update(status=TicketStatus.IN_PROGRESS)
 
-        _migrate(AFTER)
+        migrate_to(AFTER)
     finally:
         # Back to the latest state of every app (later migrations were unapplied too).
-        _migrate(None)
+        migrate_to(None)
 
     statuses = dict(WorkOrder.objects.values_list("code", "status"))
     assert statuses == {first.code: "inProgress", second.code: "cancelled",

@@ -55,7 +55,6 @@ COUNT = ("from telcodesk.core.models import AuditEntry; "
 
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_expire_each_unconfirmed_order_once(run_cli):
-    assert run_cli("migrate").returncode == 0
     seeded = run_cli("manage", "shell", "--no-imports", "-c", SEED)
     assert seeded.returncode == 0, seeded.stderr
 

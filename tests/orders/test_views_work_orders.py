@@ -246,3 +246,49 @@ def test_an_order_is_cancelled_with_a_reason(clock_at, people, home, shop, now):
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.state == "cancelled"
+
+
+# --- who may take orders and report faults (orders.permissions, checked by the services) --
+
+
+def test_a_technician_may_not_take_or_cancel_an_order(clock_at, people, home, shop, now):
+    client = login(people.tech)
+    assert client.get("/console/orders/new/").status_code == 403
+    response = client.post("/console/orders/new/", {
+        "number": home.mobile.number, "kind": "package_change", "package": "m99",
+        "channel": "counter"})
+    assert response.status_code == 403
+    assert not CustomerOrder.objects.exists()
+    order = product_orders.do_create_order(
+        now=now, actor=people.clerk, channel="counter", customer=home.customer,
+        subscription=home.mobile,
+        items=[product_orders.ItemSpec(kind="package_change", subscription=home.mobile,
+                                       package=shop.mobile_99)])
+    response = client.post(f"/console/orders/{order.code}/cancel/", {"reason": "改主意了"})
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.state == "pending"
+
+
+def test_the_services_refuse_a_role_that_may_not_change_them(people, org, make_staff, home,
+                                                            shop, now):
+    from telcodesk.orders.errors import OrdersError
+
+    quality = make_staff("quality", org.province, Role.QUALITY_MANAGER)
+    with pytest.raises(OrdersError) as refused:
+        product_orders.do_create_order(
+            now=now, actor=people.tech, channel="counter", customer=home.customer,
+            subscription=home.mobile,
+            items=[product_orders.ItemSpec(kind="package_change", subscription=home.mobile,
+                                           package=shop.mobile_99)])
+    assert refused.value.code == "forbidden" and refused.value.http_status == 403
+    with pytest.raises(OrdersError, match="may read trouble tickets but not change them"):
+        report(now, home.broadband, quality)
+    assert not CustomerOrder.objects.exists() and not WorkOrder.objects.exists()
+    # The system itself (no actor) and a role that may: accepted.
+    assert report(now, home.broadband, None).status == TicketStatus.ACKNOWLEDGED
+
+
+def test_a_quality_manager_has_no_fault_form(clock_at, org, make_staff):
+    quality = make_staff("quality", org.province, Role.QUALITY_MANAGER)
+    assert login(quality).get("/console/work-orders/new/").status_code == 403

@@ -105,7 +105,6 @@ CLAIM = ("import datetime as dt; from zoneinfo import ZoneInfo; "
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clock_processes_alert_once_per_deadline(run_cli):
-    assert run_cli("migrate").returncode == 0
     seeded = run_cli("manage", "shell", "--no-imports", "-c", SEED)
     assert seeded.returncode == 0, seeded.stderr
     # Two claimers racing directly on the rows (no scheduler in between).
@@ -128,7 +127,6 @@ def test_two_clock_processes_alert_once_per_deadline(run_cli):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clock_processes_on_fresh_deadlines(run_cli):
-    assert run_cli("migrate").returncode == 0
     assert run_cli("manage", "shell", "--no-imports", "-c", SEED).returncode == 0
     clocks = [run_cli.spawn("clock", "--once", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
               for _ in range(2)]

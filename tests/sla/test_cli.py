@@ -8,7 +8,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_sla_due_and_explain(run_cli):
-    assert run_cli("migrate").returncode == 0
     due = run_cli("sla", "due", "--service", "broadband", "--kind", "install", "--area", "urban",
                   "--accepted", "2025-09-30T10:00")
     assert due.returncode == 0, due.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,14 @@ def repair_confirm_window() -> dt.timedelta:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _require_role(actor: User | None, allowed: Callable[[User], bool], what: str) -> None:
+    """Refuse a staff ``actor`` whose roles ``allowed`` (an ``orders.permissions`` rule)
+    does not admit; ``None`` is the system itself."""
+    if actor is not None and not allowed(actor):
+        raise OrdersError(OrdersErrorCode.FORBIDDEN,
+                          f"your role may read {what} but not change them")
 
 
 def _invalid(message: str) -> OrdersError:

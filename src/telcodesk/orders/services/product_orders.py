@@ -25,6 +25,7 @@ from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel, User
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
+from telcodesk.orders import permissions
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
 from telcodesk.orders.models import (
     CANCELLATION_CODE_PREFIX,
@@ -54,6 +55,7 @@ from telcodesk.orders.services._common import (
     _locked_work_order,
     _placeholder,
     _publish_order,
+    _require_role,
     _set_order_state,
     _sms_number,
     _stamp,
@@ -191,6 +193,7 @@ def do_create_order(
       business changes get an SLA clock on the order and, with
       ``auto_complete``, are completed at once.
     """
+    _require_role(actor, permissions.may_change_orders, "product orders")
     if channel not in OrderChannel.values:
         raise _invalid(f"unknown channel {channel!r}; channels: {', '.join(OrderChannel.values)}")
     if not items:
@@ -512,6 +515,7 @@ def do_cancel_order(*, now: dt.datetime, order: CustomerOrder, reason: str,
 
     Refusals raise and record nothing; an accepted request is recorded ``done``.
     """
+    _require_role(actor, permissions.may_change_orders, "product orders")
     order = _locked_order(order)
     _cancel_order(now=now, order=order, reason=reason, actor=actor, channel=channel)
     code, prefix = _placeholder(), CANCELLATION_CODE_PREFIX
@@ -559,6 +563,7 @@ def do_patch_product_order(*, now: dt.datetime, order: CustomerOrder, changes: d
                            state: str | None = None, reason: str = "", actor: User | None,
                            channel: str) -> CustomerOrder:
     """A TMF622 ``PATCH productOrder``: attributes and a state move, all or nothing."""
+    _require_role(actor, permissions.may_change_orders, "product orders")
     order = _locked_order(order)
     if state is not None and state != order.state and state != OrderState.COMPLETED:
         check_order_transition(order.state, state, reason)

@@ -48,6 +48,7 @@ from telcodesk.orders.services._common import (
     _locked_work_order,
     _publish_ticket,
     _refuse_second_open_repair,
+    _require_role,
     _stamp,
     _touch,
     repair_confirm_window,
@@ -94,6 +95,7 @@ def do_report_fault(
     A report within 7 days of the line's last resolved repair is a repeat fault
     (``repeat_of``). A line with a repair still open is refused: add a note there.
     """
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     if channel not in OrderChannel.values:
         raise _invalid(f"unknown channel {channel!r}; channels: {', '.join(OrderChannel.values)}")
     description = (description or "").strip()
@@ -175,6 +177,7 @@ def do_patch_trouble_ticket(
     One transaction: the whole patch applies or nothing does (a refused status
     move leaves the attributes and notes unchanged).
     """
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     work_order = _locked_work_order(work_order)
     if status is not None and status != work_order.status:
         check_ticket_transition(work_order.status, status, reason)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from telcodesk.core import clock
 from telcodesk.core.errors import DomainError
 from telcodesk.core.models import Channel
 from telcodesk.customers.selectors import offering_by_code, package_by_code, subscription_for
+from telcodesk.orders import permissions
 from telcodesk.orders.forms import product_orders as order_forms
 from telcodesk.orders.models import (
     ConfirmationKind,
@@ -107,6 +109,8 @@ def order_sign(request: HttpRequest, code: str) -> HttpResponse:
 def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     order = selectors.order_for(user, code)
+    if not permissions.may_change_orders(user):
+        raise PermissionDenied
     form = order_forms.CancelOrderForm(request.POST)
     if form.is_valid():
         try:
@@ -126,6 +130,8 @@ def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
+    if not permissions.may_change_orders(user):
+        raise PermissionDenied
     form = order_forms.OrderForm(request.POST or None,
                                  initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():

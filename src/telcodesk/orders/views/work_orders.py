@@ -313,6 +313,8 @@ def work_order_url(work_order: WorkOrder) -> str:
 @require_http_methods(["GET", "POST"])
 def fault_new(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
+    if not permissions.may_change_tickets(user):
+        raise PermissionDenied
     form = order_forms.FaultForm(request.POST or None,
                                  initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():

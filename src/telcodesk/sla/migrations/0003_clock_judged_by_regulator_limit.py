@@ -59,6 +59,11 @@ def backfill(apps, schema_editor):
         clock.save(update_fields=["indicator_standard", "indicator_limit_value",
                                   "indicator_limit_unit", "indicator_duration",
                                   "indicator_timely"])
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates above queue deferred foreign-key checks; PostgreSQL refuses the
+        # index and constraint statements Django runs at the end of this migration while
+        # they are pending ("pending trigger events"). Run the checks now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
