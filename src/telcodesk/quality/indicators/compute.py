@@ -611,12 +611,13 @@ def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns
     buckets = _Buckets(days=[s.astimezone(zone).date() for s in starts], end=period.end)
     splits = [split]
     store: Store = {}
-    _read_sla(store, tree, buckets, start, end, splits, totals=totals)
-    _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
-    _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
     pieces = [(previous.start, period.start), (period.start, period.end)]
-    _read_network(store, tree, buckets, pieces)
-    _read_billing(store, tree, buckets, pieces)
+    with totals_selectors.report_reads():
+        _read_sla(store, tree, buckets, start, end, splits, totals=totals)
+        _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
+        _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
+        _read_network(store, tree, buckets, pieces)
+        _read_billing(store, tree, buckets, pieces)
 
     ctx = _Context(store=store, buckets=buckets, targets=_Targets(),
                    unit_code=unit_code or "")
