@@ -56,8 +56,8 @@ from telcodesk.quality.indicators.types import (
 )
 from telcodesk.quality.selectors import totals as totals_selectors
 from telcodesk.quality.selectors.membership import indicator_members, is_member
-from telcodesk.quality.selectors.targets import targets_in_force
-from telcodesk.sla.selectors import bucket_starts, standards_in_force
+from telcodesk.quality.selectors.targets import target_edges, targets_in_force
+from telcodesk.sla.selectors import bucket_starts, standard_edges, standards_in_force
 
 if TYPE_CHECKING:
     from telcodesk.sla.models import ServiceStandard
@@ -414,22 +414,35 @@ def _read_billing(store: Store, tree: _Tree, buckets: _Buckets,
 
 
 class _Targets:
-    """Targets in force at an instant (standards and indicator targets, read once each)."""
+    """Targets in force at an instant (standards and indicator targets). What is in
+    force changes only at a standard's or a target's start or end (an *edge*): the
+    instants with no edge between them share one read (the period's end and the ends
+    of its months usually do)."""
 
     def __init__(self) -> None:
-        self._cache: dict[dt.datetime, tuple[list[ServiceStandard], dict[str, Target]]] = {}
+        self._cache: dict[int, tuple[list[ServiceStandard], dict[str, Target]]] = {}
         self._found: dict[tuple[str, dt.datetime, str | None], Target | None] = {}
         self._limits: dict[tuple[str, dt.datetime, str | None], tuple[JudgedLimit, ...]] = {}
+        self._edges: list[dt.datetime] | None = None
+
+    def _epoch(self, at: dt.datetime) -> int:
+        """How many edges fall on or before ``at``: two instants with the same count
+        have no edge in between, so the same standards and targets are in force."""
+        if self._edges is None:
+            self._edges = sorted({edge for pair in (*standard_edges(), *target_edges())
+                                  for edge in pair if edge is not None})
+        return bisect.bisect_right(self._edges, at)
 
     def _load(self, at: dt.datetime) -> tuple[list[ServiceStandard], dict[str, Target]]:
-        if at not in self._cache:
+        epoch = self._epoch(at)
+        if epoch not in self._cache:
             standards = list(standards_in_force(at=at))
             records = {code: Target(value=row.value, comparison=row.comparison,  # type: ignore[arg-type]
                                     unit=row.unit, source=row.source,  # type: ignore[arg-type]
                                     verified=row.verified)
                        for code, row in targets_in_force(at=at).items()}
-            self._cache[at] = (standards, records)
-        return self._cache[at]
+            self._cache[epoch] = (standards, records)
+        return self._cache[epoch]
 
     def target(self, definition: IndicatorDefinition, *, at: dt.datetime,
                area: str | None) -> Target | None:
