@@ -84,11 +84,10 @@ def report_reads() -> Iterator[None]:
             cursor.execute("SELECT current_setting('work_mem'), "
                            "set_config('work_mem', %s, true)", [REPORT_WORK_MEM])
             before = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
+        # A read that fails rolls the setting back with the transaction (or savepoint).
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
 
 
 def midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
