@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from telcodesk.core.clock import operator_zone
 from telcodesk.core.models import OrgUnit, OrgUnitKind
@@ -55,8 +56,8 @@ from telcodesk.quality.indicators.types import (
 )
 from telcodesk.quality.selectors import totals as totals_selectors
 from telcodesk.quality.selectors.membership import indicator_members, is_member
-from telcodesk.quality.selectors.targets import targets_in_force
-from telcodesk.sla.selectors import bucket_starts, standards_in_force
+from telcodesk.quality.selectors.targets import target_edges, targets_in_force
+from telcodesk.sla.selectors import bucket_starts, standard_edges, standards_in_force
 
 if TYPE_CHECKING:
     from telcodesk.sla.models import ServiceStandard
@@ -73,29 +74,58 @@ COMPLAINT_REPLY = "complaint_reply"
 
 @dataclass(slots=True)
 class _Acc:
-    """What a figure is made of, summed over rows."""
+    """What a figure is made of, summed over rows (one window of buckets)."""
 
     records: int = 0
     numerator: Decimal = Decimal(0)
     denominator: Decimal = Decimal(0)
     maximum: Decimal | None = None
 
-    def add(self, *, records: int = 0, numerator: Decimal | int = 0,
-            denominator: Decimal | int = 0, maximum: Decimal | None = None) -> None:
-        self.records += records
-        self.numerator += numerator  # Decimal + int stays an exact Decimal
-        self.denominator += denominator
-        if maximum is not None and (self.maximum is None or maximum > self.maximum):
-            self.maximum = maximum
-
-    def merge(self, other: _Acc) -> None:
-        self.add(records=other.records, numerator=other.numerator,
-                 denominator=other.denominator, maximum=other.maximum)
-
 
 ScopeKey = tuple[str, str]  # ("op", ""), ("city", code), ("county", code), ("area", urban)
-# (indicator code, scope key, bucket index) -> accumulator
-Store = dict[tuple[str, ScopeKey, int], _Acc]
+
+
+@dataclass(slots=True)
+class _Series:
+    """One figure's inputs for one scope, bucket by bucket (lists indexed by bucket).
+    A list may be shared with another figure of the same rows (a timely rate's records
+    are its denominator)."""
+
+    records: list[int]
+    numerator: list[Decimal | int]
+    denominator: list[Decimal | int]
+    maximum: list[Decimal | None]
+
+    def window(self, low: int, high: int) -> _Acc:
+        """The sums over the buckets ``[low, high)``, added up as ``Decimal`` from 0
+        (exactly what adding the rows one by one gives)."""
+        found = [m for m in self.maximum[low:high] if m is not None]
+        return _Acc(records=sum(self.records[low:high]),
+                    numerator=cast(Decimal, sum(self.numerator[low:high], Decimal(0))),
+                    denominator=cast(Decimal, sum(self.denominator[low:high], Decimal(0))),
+                    maximum=max(found) if found else None)  # the first of equal maxima
+
+
+# (indicator code, scope key) -> its inputs by bucket
+Store = dict[tuple[str, ScopeKey], _Series]
+
+
+def _series(store: Store, code: str, key: ScopeKey, size: int) -> _Series:
+    series = store.get((code, key))
+    if series is None:
+        series = store[(code, key)] = _Series(records=[0] * size, numerator=[0] * size,
+                                              denominator=[0] * size, maximum=[None] * size)
+    return series
+
+
+def _add(store: Store, code: str, keys: Iterable[ScopeKey], bucket: int, size: int, *,
+         records: int, numerator: Decimal | int, denominator: Decimal | int) -> None:
+    """Add one row's inputs of figure ``code`` to every scope it counts for."""
+    for key in keys:
+        series = _series(store, code, key, size)
+        series.records[bucket] += records
+        series.numerator[bucket] += numerator
+        series.denominator[bucket] += denominator
 
 
 def figure_of(definition: IndicatorDefinition, acc: _Acc | None) -> Figure:
@@ -193,21 +223,29 @@ def _tree(unit_code: str | None) -> _Tree:
 class _Buckets:
     days: list[dt.date]  # start day of every bucket, sorted
     end: dt.date  # exclusive end of the last bucket
-    _covering: dict[tuple[dt.date, dt.date], list[int] | None] = field(default_factory=dict)
+    _spans: dict[tuple[dt.date, dt.date], tuple[int, int] | None] = field(default_factory=dict)
+    _index: dict[dt.date, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.days)
 
     def index(self, day: dt.date) -> int:
-        return bisect.bisect_right(self.days, day) - 1
+        found = self._index.get(day)
+        if found is None:
+            found = self._index[day] = bisect.bisect_right(self.days, day) - 1
+        return found
 
-    def covering(self, start: dt.date, end: dt.date) -> list[int] | None:
-        """The buckets making up ``[start, end)``; None when it does not fall on bucket
-        bounds (then the figure cannot be given from these rows)."""
+    def span(self, start: dt.date, end: dt.date) -> tuple[int, int] | None:
+        """The buckets ``[low, high)`` making up ``[start, end)``; None when it does not
+        fall on bucket bounds (then the figure cannot be given from these rows)."""
         key = (start, end)
-        if key not in self._covering:
+        if key not in self._spans:
             bounds = [*self.days, self.end]
-            self._covering[key] = (
+            self._spans[key] = (
                 None if start not in bounds or end not in bounds or end <= start
-                else [i for i, day in enumerate(self.days) if start <= day < end])
-        return self._covering[key]
+                else (bounds.index(start), bounds.index(end)))
+        return self._spans[key]
 
 
 # --- reading the sources -----------------------------------------------------------------------
@@ -225,62 +263,105 @@ def _matches(definition: IndicatorDefinition, members: dict[str, frozenset[str]]
                                                request_types)
 
 
+# Which of a clock row's sums a figure takes.
+_TIMELY, _MEAN, _MAXIMUM = "timely", "mean", "maximum"
+# The figures one kind of clock row feeds: (indicator code, which sums) of each.
+_Template = tuple[tuple[str, str], ...]
+
+
+def _template(definitions: list[IndicatorDefinition], members: dict[str, frozenset[str]],
+              service: str, kind: str, area: str, request_types: str,
+              limit_unit: str) -> _Template:
+    """The figures a clock row of this service, kind, area, requested kinds and
+    regulator's limit unit counts in (a limit in another unit than the figure's
+    counts in the timely rate only)."""
+    found: list[tuple[str, str]] = []
+    for definition in definitions:
+        if not _matches(definition, members, service, kind, area, request_types):
+            continue
+        if definition.statistic == "timely_rate":
+            found.append((definition.code, _TIMELY))
+        elif limit_unit != definition.unit:
+            continue
+        elif definition.statistic == "mean":
+            found.append((definition.code, _MEAN))
+        else:  # maximum
+            found.append((definition.code, _MAXIMUM))
+    return tuple(found)
+
+
 def _read_sla(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
               end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True) -> None:
+    """The clocks' figures. Each row's four sums (finished, within the limit, Σ and
+    longest duration) are added once per scope it counts for, kept per template (the
+    figures a kind of row feeds); each figure then takes the sums of its templates."""
     sla_defs = [d for d in INDICATORS if d.source == "sla"
                 or (d.source == "complaints" and d.kinds)]
     members = indicator_members()
     read = totals_selectors.finished_clock_totals if totals else sources.finished_clock_totals
     rows = read(start=start, end=end, kinds=(*SLA_KINDS, COMPLAINT_REPLY),
                 zone=operator_zone(), splits=splits)
-    matching_of: dict[tuple[str, str, str, str], list[IndicatorDefinition]] = {}
-    bucket_of: dict[dt.date, int] = {}
-    zero = Decimal(0)
+    size = buckets.size
+    template_ids: dict[_Template, int] = {}
+    template_of: dict[tuple[str, str, str, str, str], int] = {}
+    # (template, scope) -> [finished, within the limit, Σ duration, longest] by bucket
+    cells: dict[tuple[int, ScopeKey], list[list[Any]]] = {}
     for row in rows:
-        signature = (row.service, row.kind, row.area, row.request_types)
-        matching = matching_of.get(signature)
-        if matching is None:
-            matching = [d for d in sla_defs if _matches(d, members, *signature)]
-            matching_of[signature] = matching
-        if not matching:
+        signature = (row.service, row.kind, row.area, row.request_types, row.limit_unit)
+        template = template_of.get(signature)
+        if template is None:
+            parts = _template(sla_defs, members, *signature)
+            template = template_of[signature] = (
+                template_ids.setdefault(parts, len(template_ids)) if parts else -1)
+        if template < 0:
             continue
-        bucket = bucket_of.get(row.month)
-        if bucket is None:
-            bucket = bucket_of[row.month] = buckets.index(row.month)
-        count = row.count
-        # (code, records, numerator, denominator, maximum) of each matching figure
-        parts: list[tuple[str, int, Decimal | int, Decimal | int, Decimal | None]] = []
-        for definition in matching:
-            if definition.statistic == "timely_rate":
-                parts.append((definition.code, count, row.timely, count, None))
-            elif row.limit_unit != definition.unit:
-                continue
-            elif definition.statistic == "mean":
-                parts.append((definition.code, count, row.duration_sum, count, None))
-            else:  # maximum
-                parts.append((definition.code, count, zero, zero, row.duration_max))
+        bucket = buckets.index(row.month)
+        count, timely, total, longest = row.count, row.timely, row.duration_sum, row.duration_max
         for key in tree.scope_keys(row.org_unit_id, row.area):
-            for code, records, numerator, denominator, maximum in parts:
-                acc = store.get((code, key, bucket))
-                if acc is None:
-                    acc = store[(code, key, bucket)] = _Acc()
-                acc.records += records
-                acc.numerator += numerator
-                acc.denominator += denominator
-                if maximum is not None and (acc.maximum is None or maximum > acc.maximum):
-                    acc.maximum = maximum
+            cell = cells.get((template, key))
+            if cell is None:
+                cell = cells[(template, key)] = [[0] * size, [0] * size, [0] * size,
+                                                 [None] * size]
+            cell[0][bucket] += count
+            cell[1][bucket] += timely
+            cell[2][bucket] += total
+            if longest is not None:
+                maximum = cell[3][bucket]
+                if maximum is None or longest > maximum:
+                    cell[3][bucket] = longest
+    templates = {number: parts for parts, number in template_ids.items()}
+    zeros: list[Decimal | int] = [0] * size
+    nones: list[Decimal | None] = [None] * size
+    for (template, key), (counts, on_time, durations, longest_of) in cells.items():
+        for code, taken in templates[template]:
+            if taken == _TIMELY:
+                found = _Series(counts, on_time, counts, nones)
+            elif taken == _MEAN:
+                found = _Series(counts, durations, counts, nones)
+            else:
+                found = _Series(counts, zeros, zeros, longest_of)
+            before = store.get((code, key))
+            store[(code, key)] = found if before is None else _merged(before, found)
+
+
+def _merged(one: _Series, other: _Series) -> _Series:
+    """Two figures' inputs added bucket by bucket (new lists: the inputs may be shared)."""
+    return _Series(records=list(map(operator.add, one.records, other.records)),
+                   numerator=list(map(operator.add, one.numerator, other.numerator)),
+                   denominator=list(map(operator.add, one.denominator, other.denominator)),
+                   maximum=[b if a is None or (b is not None and b > a) else a
+                            for a, b in zip(one.maximum, other.maximum, strict=True)])
 
 
 def _read_complaints(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
                      end: dt.datetime, splits: list[dt.datetime], *, totals: bool = True
                      ) -> None:
     read = totals_selectors.survey_totals if totals else sources.survey_totals
+    size = buckets.size
     for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
-        bucket = buckets.index(row.month)
-        for key in tree.scope_keys(row.org_unit_id, row.area):
-            store.setdefault(("complaint_satisfaction", key, bucket), _Acc()).add(
-                records=row.answers, numerator=row.satisfied_answers,
-                denominator=row.answers)
+        _add(store, "complaint_satisfaction", tree.scope_keys(row.org_unit_id, row.area),
+             buckets.index(row.month), size, records=row.answers,
+             numerator=row.satisfied_answers, denominator=row.answers)
 
 
 def _read_hotline(store: Store, tree: _Tree, buckets: _Buckets, start: dt.datetime,
@@ -288,18 +369,20 @@ def _read_hotline(store: Store, tree: _Tree, buckets: _Buckets, start: dt.dateti
     if not tree.operator_wide:
         return
     read = totals_selectors.hotline_totals if totals else sources.hotline_totals
+    size = buckets.size
     for row in read(start=start, end=end, zone=operator_zone(), splits=splits):
         bucket = buckets.index(row.month)
-        store.setdefault(("hotline_answer_avg", OPERATOR_KEY, bucket), _Acc()).add(
-            records=row.answered_with_wait, numerator=row.wait_seconds_answered,
-            denominator=row.answered_with_wait)
-        store.setdefault(("hotline_timely", OPERATOR_KEY, bucket), _Acc()).add(
-            records=row.timeliness_base, numerator=row.answered_in_threshold,
-            denominator=row.timeliness_base)
+        _add(store, "hotline_answer_avg", (OPERATOR_KEY,), bucket, size,
+             records=row.answered_with_wait, numerator=row.wait_seconds_answered,
+             denominator=row.answered_with_wait)
+        _add(store, "hotline_timely", (OPERATOR_KEY,), bucket, size,
+             records=row.timeliness_base, numerator=row.answered_in_threshold,
+             denominator=row.timeliness_base)
 
 
 def _read_network(store: Store, tree: _Tree, buckets: _Buckets,
                   pieces: list[tuple[dt.date, dt.date]]) -> None:
+    size = buckets.size
     for first, last in pieces:
         for row in sources.network_totals(start=first, end=last):
             bucket = buckets.index(max(row.month, first))
@@ -311,42 +394,55 @@ def _read_network(store: Store, tree: _Tree, buckets: _Buckets,
                       ("network_congestion_rate", row.tch_failures_no_channel,
                        row.tch_requests),
                       ("network_drop_rate", row.dropped_calls, row.connected_calls))
-            for key in keys:
-                for code, numerator, denominator in inputs:
-                    store.setdefault((code, key, bucket), _Acc()).add(
-                        records=row.cell_days, numerator=numerator, denominator=denominator)
+            for code, numerator, denominator in inputs:
+                _add(store, code, keys, bucket, size, records=row.cell_days,
+                     numerator=numerator, denominator=denominator)
 
 
 def _read_billing(store: Store, tree: _Tree, buckets: _Buckets,
                   pieces: list[tuple[dt.date, dt.date]]) -> None:
+    size = buckets.size
     for first, last in pieces:
         for row in sources.billing_totals(start=first, end=last):
-            bucket = buckets.index(max(row.month, first))
-            for key in tree.scope_keys(row.org_unit_id, tree.unit_area(row.org_unit_id)):
-                store.setdefault(("billing_error_rate", key, bucket), _Acc()).add(
-                    records=row.total, numerator=row.erroneous, denominator=row.total)
+            _add(store, "billing_error_rate",
+                 tree.scope_keys(row.org_unit_id, tree.unit_area(row.org_unit_id)),
+                 buckets.index(max(row.month, first)), size, records=row.total,
+                 numerator=row.erroneous, denominator=row.total)
 
 
 # --- targets --------------------------------------------------------------------------------
 
 
 class _Targets:
-    """Targets in force at an instant (standards and indicator targets, read once each)."""
+    """Targets in force at an instant (standards and indicator targets). What is in
+    force changes only at a standard's or a target's start or end (an *edge*): the
+    instants with no edge between them share one read (the period's end and the ends
+    of its months usually do)."""
 
     def __init__(self) -> None:
-        self._cache: dict[dt.datetime, tuple[list[ServiceStandard], dict[str, Target]]] = {}
+        self._cache: dict[int, tuple[list[ServiceStandard], dict[str, Target]]] = {}
         self._found: dict[tuple[str, dt.datetime, str | None], Target | None] = {}
         self._limits: dict[tuple[str, dt.datetime, str | None], tuple[JudgedLimit, ...]] = {}
+        self._edges: list[dt.datetime] | None = None
+
+    def _epoch(self, at: dt.datetime) -> int:
+        """How many edges fall on or before ``at``: two instants with the same count
+        have no edge in between, so the same standards and targets are in force."""
+        if self._edges is None:
+            self._edges = sorted({edge for pair in (*standard_edges(), *target_edges())
+                                  for edge in pair if edge is not None})
+        return bisect.bisect_right(self._edges, at)
 
     def _load(self, at: dt.datetime) -> tuple[list[ServiceStandard], dict[str, Target]]:
-        if at not in self._cache:
+        epoch = self._epoch(at)
+        if epoch not in self._cache:
             standards = list(standards_in_force(at=at))
             records = {code: Target(value=row.value, comparison=row.comparison,  # type: ignore[arg-type]
                                     unit=row.unit, source=row.source,  # type: ignore[arg-type]
                                     verified=row.verified)
                        for code, row in targets_in_force(at=at).items()}
-            self._cache[at] = (standards, records)
-        return self._cache[at]
+            self._cache[epoch] = (standards, records)
+        return self._cache[epoch]
 
     def target(self, definition: IndicatorDefinition, *, at: dt.datetime,
                area: str | None) -> Target | None:
@@ -456,15 +552,11 @@ class _Context:
     unit_code: str  # "" for the operator
 
     def acc(self, code: str, key: ScopeKey, start: dt.date, end: dt.date) -> _Acc | None:
-        indexes = self.buckets.covering(start, end)
-        if indexes is None:
+        span = self.buckets.span(start, end)
+        if span is None:
             return None
-        total = _Acc()
-        for index in indexes:
-            part = self.store.get((code, key, index))
-            if part is not None:
-                total.merge(part)
-        return total
+        series = self.store.get((code, key))
+        return _Acc() if series is None else series.window(*span)
 
 
 def _end_instant(period: Period) -> dt.datetime:
@@ -532,12 +624,13 @@ def indicator_report(*, period: Period, unit_code: str | None = None, breakdowns
     buckets = _Buckets(days=[s.astimezone(zone).date() for s in starts], end=period.end)
     splits = [split]
     store: Store = {}
-    _read_sla(store, tree, buckets, start, end, splits, totals=totals)
-    _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
-    _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
     pieces = [(previous.start, period.start), (period.start, period.end)]
-    _read_network(store, tree, buckets, pieces)
-    _read_billing(store, tree, buckets, pieces)
+    with totals_selectors.report_reads():
+        _read_sla(store, tree, buckets, start, end, splits, totals=totals)
+        _read_complaints(store, tree, buckets, start, end, splits, totals=totals)
+        _read_hotline(store, tree, buckets, start, end, splits, totals=totals)
+        _read_network(store, tree, buckets, pieces)
+        _read_billing(store, tree, buckets, pieces)
 
     ctx = _Context(store=store, buckets=buckets, targets=_Targets(),
                    unit_code=unit_code or "")

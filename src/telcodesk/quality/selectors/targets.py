@@ -22,3 +22,9 @@ def targets_in_force(*, at: dt.datetime) -> dict[str, IndicatorTarget]:
             "indicator", "active_from", "pk"):
         found[target.indicator] = target  # the latest start wins
     return found
+
+
+def target_edges() -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """Every target's ``(active_from, active_to)``: the instants at which the target in
+    force for some indicator may change."""
+    return list(IndicatorTarget.objects.values_list("active_from", "active_to"))
