@@ -62,7 +62,10 @@ def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
     ``warning`` / ``breached`` (running clocks past their warning / due time at
     ``now``) or ``paused``.
     """
-    work_orders = work_orders_visible_to(user)
+    # What a row of the queue shows, no more: no events, attachments, customer or order.
+    work_orders = (WorkOrder.objects.filter(scope_q(user))
+                   .select_related("subscription", "org_unit", "team", "technician",
+                                   "sla_clock"))
     if permissions.is_field_worker(user):
         work_orders = work_orders.filter(
             Q(technician=user) | Q(technician__isnull=True, team__members=user)).distinct()
