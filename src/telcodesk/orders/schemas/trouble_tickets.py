@@ -22,7 +22,7 @@ from pydantic import AwareDatetime, Field
 
 from telcodesk.core import tmf
 from telcodesk.core.tmf import NoteIn, RefIn, TmfIn
-from telcodesk.orders.models import EventKind, WorkOrder
+from telcodesk.orders.models import EventKind, OrderChannel, WorkOrder
 from telcodesk.orders.schemas._common import _number
 from telcodesk.orders.schemas.product_orders import ORDER_EVENT_BASE
 
@@ -44,6 +44,8 @@ TICKET_NOT_PATCHABLE = ("id", "href", "creationDate", "lastUpdate", "statusChang
                         "statusChangeDate")
 
 SEVERITIES = ("critical", "major", "minor")
+# ``get_channel_display`` without its per-call rebuild of the choices (a page has 100 tickets).
+_CHANNEL_LABELS: dict[str, Any] = dict(OrderChannel.choices)
 
 
 def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
@@ -110,7 +112,8 @@ def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
         "requestedResolutionDate": tmf.tmf_datetime(wo.appointment_end),
         "resolutionDate": tmf.tmf_datetime(wo.resolved_at),
         "externalId": wo.external_id,
-        "channel": {"id": wo.channel, "name": str(wo.get_channel_display()),
+        "channel": {"id": wo.channel,
+                    "name": str(_CHANNEL_LABELS.get(wo.channel, wo.channel)),
                     "@referredType": "Channel"},
         "relatedEntity": related_entity,
         "relatedParty": related_party,
