@@ -43,7 +43,7 @@ from telcodesk.orders.models import (
     WorkOrder,
 )
 from telcodesk.orders.schemas import trouble_tickets as schemas
-from telcodesk.orders.selectors.work_orders import work_order_for, work_orders_visible_to
+from telcodesk.orders.selectors.work_orders import events_of, tickets_visible_to, work_order_for
 from telcodesk.orders.services import work_orders as services
 
 BASE_PATH = schemas.TICKET_BASE_PATH
@@ -112,7 +112,7 @@ TICKET_FILTERS = tmf.FilterSet({
 )
 def list_tickets(request: HttpRequest) -> HttpResponse:
     return tmf.list_response(
-        request, work_orders_visible_to(_user(request)), filters=TICKET_FILTERS,
+        request, tickets_visible_to(_user(request)), filters=TICKET_FILTERS,
         attributes=schemas.TICKET_ATTRIBUTES, render=_ticket_renderer(request))
 
 
@@ -187,7 +187,7 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
         raise _body_error("priority: cannot be removed")
     if body.severity is not None:
         changes["severity"] = body.severity  # as validated: "Major" is major
-    known_notes = {str(e.pk) for e in work_order.events.all()}
+    known_notes = {str(e.pk) for e in events_of(work_order)}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known_notes]
     services.do_patch_trouble_ticket(
         now=clock.now(), work_order=work_order, changes=changes,

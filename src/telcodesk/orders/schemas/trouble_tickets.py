@@ -25,6 +25,7 @@ from telcodesk.core.tmf import NoteIn, RefIn, TmfIn
 from telcodesk.orders.models import EventKind, OrderChannel, WorkOrder
 from telcodesk.orders.schemas._common import _number
 from telcodesk.orders.schemas.product_orders import ORDER_EVENT_BASE
+from telcodesk.orders.selectors.work_orders import attachments_of, events_of
 
 TICKET_BASE_PATH = "troubleTicket/v4/"
 # Events are built outside a request: their hrefs are relative to the host.
@@ -50,9 +51,10 @@ _CHANNEL_LABELS: dict[str, Any] = dict(OrderChannel.choices)
 
 def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
                     order_base: str = ORDER_EVENT_BASE) -> dict[str, Any]:
-    """The TroubleTicket of a work order (uses the prefetched events and attachments)."""
+    """The TroubleTicket of a work order (uses the prefetched events and attachments:
+    ``orders.selectors.work_orders.tickets_visible_to``)."""
     wo = work_order
-    events = list(wo.events.all())
+    events = events_of(wo)
     clock = wo.sla_clock
     line = wo.subscription
     related_entity: list[dict[str, Any]] = [{
@@ -86,7 +88,7 @@ def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
         {"id": str(a.pk), "name": a.name, "mimeType": a.content_type,
          "size": {"amount": a.size, "units": "bytes"}, "attachmentType": "file",
          "@type": "Attachment"}
-        for a in wo.attachments.all()
+        for a in attachments_of(wo)
     ]
     relationships = []
     if wo.repeat_of is not None:
