@@ -67,6 +67,33 @@ def mask(number: str) -> str:
     return f"{digits[:_MASK_HEAD]}{'*' * hidden}{digits[-_MASK_TAIL:]}"
 
 
+_NUMBER_LIKE = re.compile(r"^\+?\d+$")
+
+
+def mask_identifier(value: str) -> str:
+    """Keep the first three and last four characters: ``ty0351xxx@adsl`` → ``ty0*******adsl``."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def shown_number(number: str, *, full: bool) -> str:
+    """A line's number as a viewer sees it, in full (``full``) or masked.
+
+    Phone numbers (E.164 or digits) show as dialled at home (``13812345678``) or
+    masked (``138****5678``); other identifiers, such as a broadband access
+    account, keep their first three and last four characters when masked.
+    """
+    if not number:
+        return ""
+    is_phone = bool(_NUMBER_LIKE.match(number))
+    if not full:
+        return mask(number) if is_phone else mask_identifier(number)
+    if number.startswith("+"):
+        return national(number)
+    return number
+
+
 # Mainland mobile numbers, with or without +86, as they appear in free text, also
 # glued to letters (``abc13812345678@189.cn``), which the matcher below leaves alone.
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
