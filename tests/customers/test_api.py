@@ -117,6 +117,18 @@ def test_list_representation(people, client_for, now):
     assert "statusReason" not in first  # empty values are left out, never null
 
 
+def test_a_listed_customer_is_the_customer_retrieved_alone(people, client_for):
+    """The list prefetches accounts its own way: each item is still the single GET's."""
+    AccountFactory(customer=people.xd[0], number="A200000002", name="李家宽带")
+    AccountFactory(customer=people.xd[0], number="A100000001", name="李家手机")
+    for user in (people.ty_manager, people.xd_clerk):
+        client = client_for(user)
+        listed = client.get(BASE).json()
+        assert any(len(customer["account"]) >= 2 for customer in listed)
+        for customer in listed:
+            assert client.get(f"{BASE}/{customer['id']}").json() == customer
+
+
 def test_paging_headers_and_offset_past_the_end(people, client_for):
     client = client_for(people.ty_manager)
     all_codes = sorted(c.code for c in people.xd + people.qx)

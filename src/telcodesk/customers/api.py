@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
@@ -20,7 +20,7 @@ from telcodesk.core import clock, phone, tmf
 from telcodesk.core.models import Channel, User
 from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.customers import schemas
-from telcodesk.customers.models import Account, Customer, CustomerStatus, Tier
+from telcodesk.customers.models import Customer, CustomerStatus, Tier
 from telcodesk.customers.permissions import may_edit_customers
 from telcodesk.customers.schemas import (
     CustomerCreateIn,
@@ -30,7 +30,7 @@ from telcodesk.customers.schemas import (
 from telcodesk.customers.selectors import (
     customer_for,
     customer_unit_for,
-    visible_customers,
+    customers_listed_for,
 )
 from telcodesk.customers.services import do_create_customer, do_update_customer
 
@@ -120,8 +120,7 @@ def _body_error(message: str) -> tmf.TmfError:
 )
 def list_customers(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    customers = visible_customers(user).select_related("org_unit").prefetch_related(
-        Prefetch("accounts", queryset=Account.objects.order_by("number")))
+    customers = customers_listed_for(user)
     base, full = _base(request), may_see_full_numbers(user)
     return tmf.list_response(
         request, customers, filters=CUSTOMER_FILTERS, attributes=schemas.CUSTOMER_ATTRIBUTES,

@@ -31,6 +31,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from telcodesk.core import phone, tmf
 from telcodesk.customers.models import Customer, PartyType
+from telcodesk.customers.selectors import accounts_of
 
 CUSTOMER_TYPE = "Customer"
 
@@ -193,11 +194,11 @@ def customer_document(customer: Customer, *, base: str, full_numbers: bool) -> d
 
     ``base`` is the absolute collection URL (``tmf.href_base``). The contact
     phone is masked unless ``full_numbers``. Accounts come from
-    ``customer.accounts.all()``: prefetch them for lists.
+    ``selectors.accounts_of``: prefetch them for lists (``customers_listed_for``).
     """
     accounts = [
         {"id": account.number, "name": account.name, "@referredType": "BillingAccount"}
-        for account in customer.accounts.all()
+        for account in accounts_of(customer)
     ]
     return tmf.drop_empty({
         "id": customer.code,

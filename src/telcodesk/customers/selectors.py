@@ -39,6 +39,25 @@ def visible_customers(user: User) -> QuerySet[Customer]:
     return Customer.objects.filter(scope_q(user)).order_by("code")
 
 
+ACCOUNTS = "accounts_by_number"
+
+
+def customers_listed_for(user: User) -> QuerySet[Customer]:
+    """``visible_customers`` with what a TMF629 list shows: the branch, and the accounts
+    by number as a plain list (read by ``accounts_of``), which spares Django's related
+    manager and queryset per row of a page of 100."""
+    return visible_customers(user).select_related("org_unit").prefetch_related(
+        Prefetch("accounts", queryset=Account.objects.order_by("number"), to_attr=ACCOUNTS))
+
+
+def accounts_of(customer: Customer) -> list[Account]:
+    """The customer's accounts: as prefetched by ``customers_listed_for``, else read."""
+    listed: list[Account] | None = getattr(customer, ACCOUNTS, None)
+    if listed is not None:
+        return listed
+    return list(customer.accounts.all())
+
+
 def customer_for(user: User, code: str) -> Customer:
     """The customer numbered ``code`` if the user may see it; else ``CustomerNotFound``."""
     customer = visible_customers(user).select_related("org_unit").filter(code=code).first()

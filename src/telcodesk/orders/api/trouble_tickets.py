@@ -10,6 +10,7 @@ services, answer with the documents of ``schemas``. See ``docs/orders.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -42,7 +43,7 @@ from telcodesk.orders.models import (
     WorkOrder,
 )
 from telcodesk.orders.schemas import trouble_tickets as schemas
-from telcodesk.orders.selectors.work_orders import work_order_for, work_orders_visible_to
+from telcodesk.orders.selectors.work_orders import events_of, tickets_visible_to, work_order_for
 from telcodesk.orders.services import work_orders as services
 
 BASE_PATH = schemas.TICKET_BASE_PATH
@@ -52,10 +53,21 @@ router.add_router("", hub_router("troubleTicket", "troubleTicket"))
 
 
 
+def _ticket_renderer(request: HttpRequest) -> Callable[[WorkOrder], dict[str, Any]]:
+    """The TroubleTicket documents of one request: the hrefs' bases and whether the
+    caller sees full numbers are worked out once, not once per ticket of a page."""
+    base, order_base = _ticket_base(request), _order_base(request)
+    full_numbers = may_see_full_numbers(_user(request))
+
+    def render(work_order: WorkOrder) -> dict[str, Any]:
+        return schemas.ticket_document(work_order, base=base, full_numbers=full_numbers,
+                                       order_base=order_base)
+
+    return render
+
+
 def _ticket(request: HttpRequest, work_order: WorkOrder) -> dict[str, Any]:
-    return schemas.ticket_document(work_order, base=_ticket_base(request),
-                                   full_numbers=may_see_full_numbers(_user(request)),
-                                   order_base=_order_base(request))
+    return _ticket_renderer(request)(work_order)
 
 
 def _line_number(raw: str) -> str:
@@ -100,8 +112,8 @@ TICKET_FILTERS = tmf.FilterSet({
 )
 def list_tickets(request: HttpRequest) -> HttpResponse:
     return tmf.list_response(
-        request, work_orders_visible_to(_user(request)), filters=TICKET_FILTERS,
-        attributes=schemas.TICKET_ATTRIBUTES, render=lambda wo: _ticket(request, wo))
+        request, tickets_visible_to(_user(request)), filters=TICKET_FILTERS,
+        attributes=schemas.TICKET_ATTRIBUTES, render=_ticket_renderer(request))
 
 
 @router.get(
@@ -175,7 +187,7 @@ def patch_ticket(request: HttpRequest, id: str) -> HttpResponse:
         raise _body_error("priority: cannot be removed")
     if body.severity is not None:
         changes["severity"] = body.severity  # as validated: "Major" is major
-    known_notes = {str(e.pk) for e in work_order.events.all()}
+    known_notes = {str(e.pk) for e in events_of(work_order)}
     new_notes = [n for n in body.note or [] if n.id is None or n.id not in known_notes]
     services.do_patch_trouble_ticket(
         now=clock.now(), work_order=work_order, changes=changes,

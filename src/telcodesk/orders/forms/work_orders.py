@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
+from telcodesk.core.widgets import QuickSelect
 from telcodesk.orders import permissions
 from telcodesk.orders.forms._common import ANY
 from telcodesk.orders.models import (
@@ -38,16 +39,19 @@ def assignable_technicians(user: User) -> Any:
 
 
 class QueueFilterForm(forms.Form):
+    # Rendered on every view of the queue (and its refresh): selects without templates.
     unit = forms.ModelChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none(),
-                                  required=False, to_field_name="code", empty_label=_("All"))
+                                  required=False, to_field_name="code", empty_label=_("All"),
+                                  widget=QuickSelect)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
-                                  required=False, to_field_name="code", empty_label=_("All"))
+                                  required=False, to_field_name="code", empty_label=_("All"),
+                                  widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Open")), ("warning", _("Near the limit")),
                                         ("breached", _("Late")), ("paused", _("Paused")),
-                                        *TicketStatus.choices])
+                                        *TicketStatus.choices], widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=ANY + list(WorkOrderKind.choices))
+                             choices=ANY + list(WorkOrderKind.choices), widget=QuickSelect)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -22,9 +22,10 @@ from pydantic import AwareDatetime, Field
 
 from telcodesk.core import tmf
 from telcodesk.core.tmf import NoteIn, RefIn, TmfIn
-from telcodesk.orders.models import EventKind, WorkOrder
+from telcodesk.orders.models import EventKind, OrderChannel, WorkOrder
 from telcodesk.orders.schemas._common import _number
 from telcodesk.orders.schemas.product_orders import ORDER_EVENT_BASE
+from telcodesk.orders.selectors.work_orders import attachments_of, events_of
 
 TICKET_BASE_PATH = "troubleTicket/v4/"
 # Events are built outside a request: their hrefs are relative to the host.
@@ -44,13 +45,16 @@ TICKET_NOT_PATCHABLE = ("id", "href", "creationDate", "lastUpdate", "statusChang
                         "statusChangeDate")
 
 SEVERITIES = ("critical", "major", "minor")
+# ``get_channel_display`` without its per-call rebuild of the choices (a page has 100 tickets).
+_CHANNEL_LABELS: dict[str, Any] = dict(OrderChannel.choices)
 
 
 def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
                     order_base: str = ORDER_EVENT_BASE) -> dict[str, Any]:
-    """The TroubleTicket of a work order (uses the prefetched events and attachments)."""
+    """The TroubleTicket of a work order (uses the prefetched events and attachments:
+    ``orders.selectors.work_orders.tickets_visible_to``)."""
     wo = work_order
-    events = list(wo.events.all())
+    events = events_of(wo)
     clock = wo.sla_clock
     line = wo.subscription
     related_entity: list[dict[str, Any]] = [{
@@ -84,7 +88,7 @@ def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
         {"id": str(a.pk), "name": a.name, "mimeType": a.content_type,
          "size": {"amount": a.size, "units": "bytes"}, "attachmentType": "file",
          "@type": "Attachment"}
-        for a in wo.attachments.all()
+        for a in attachments_of(wo)
     ]
     relationships = []
     if wo.repeat_of is not None:
@@ -110,7 +114,8 @@ def ticket_document(work_order: WorkOrder, *, base: str, full_numbers: bool,
         "requestedResolutionDate": tmf.tmf_datetime(wo.appointment_end),
         "resolutionDate": tmf.tmf_datetime(wo.resolved_at),
         "externalId": wo.external_id,
-        "channel": {"id": wo.channel, "name": str(wo.get_channel_display()),
+        "channel": {"id": wo.channel,
+                    "name": str(_CHANNEL_LABELS.get(wo.channel, wo.channel)),
                     "@referredType": "Channel"},
         "relatedEntity": related_entity,
         "relatedParty": related_party,

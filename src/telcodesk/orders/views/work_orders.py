@@ -40,6 +40,7 @@ from telcodesk.orders.models import (
     StepResult,
     TicketStatus,
     WorkOrder,
+    WorkOrderKind,
 )
 from telcodesk.orders.selectors import work_orders as selectors
 from telcodesk.orders.services import work_orders as services
@@ -66,6 +67,20 @@ class QueueRow:
     @property
     def css(self) -> str:
         return f"sla-row-{self.status}"
+
+    # ``get_kind_display`` and ``get_status_display`` rebuild their field's choices on
+    # every call; a queue page shows 50 rows.
+    @property
+    def kind_label(self) -> str:
+        return str(_KIND_LABELS.get(self.work_order.kind, self.work_order.kind))
+
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.work_order.status, self.work_order.status))
+
+
+_KIND_LABELS: dict[str, Any] = dict(WorkOrderKind.choices)
+_STATUS_LABELS: dict[str, Any] = dict(TicketStatus.choices)
 
 
 def queue_row(work_order: WorkOrder, *, now: dt.datetime) -> QueueRow:
@@ -165,7 +180,7 @@ def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
         "story": story,
         "timeline": selectors.timeline(work_order),
         "checklist": _checklist(work_order),
-        "attachments": list(work_order.attachments.all()),
+        "attachments": selectors.attachments_of(work_order),
         "is_open": is_open,
         "is_paused": work_order.status in TICKET_PAUSED,
         "can_dispatch": permissions.may_assign(user) and is_open,

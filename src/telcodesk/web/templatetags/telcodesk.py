@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
@@ -26,18 +25,8 @@ from telcodesk.core.selectors import shown
 register = template.Library()
 
 
-_PHONE_LIKE = re.compile(r"^\+?\d+$")
-
-
 def _sees_full(user: Any) -> bool:
     return may_see_full_numbers(user)
-
-
-def _mask_identifier(value: str) -> str:
-    """Keep the first three and last four characters: ``ty0351xxx@adsl`` → ``ty0*******adsl``."""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
 @register.filter(name="phone")
@@ -50,13 +39,7 @@ def phone_filter(number: str | None, user: Any) -> str:
     """
     if not number:
         return ""
-    number = str(number)
-    is_phone = bool(_PHONE_LIKE.match(number))
-    if not _sees_full(user):
-        return phone.mask(number) if is_phone else _mask_identifier(number)
-    if number.startswith("+"):
-        return phone.national(number)
-    return number
+    return phone.shown_number(str(number), full=_sees_full(user))
 
 
 @register.filter
@@ -64,7 +47,7 @@ def identifier(value: str | None, user: Any) -> str:
     """An ID document number: in full for roles that see full numbers, else masked."""
     if not value:
         return ""
-    return str(value) if _sees_full(user) else _mask_identifier(str(value))
+    return str(value) if _sees_full(user) else phone.mask_identifier(str(value))
 
 
 @register.filter
