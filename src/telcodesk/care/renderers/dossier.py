@@ -16,7 +16,6 @@ staff member's role shows full numbers (``full_numbers``); the caller decides.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,7 +32,6 @@ from telcodesk.core.selectors import shown
 
 __all__ = ["build_dossier_pdf", "dossier_filename"]
 
-_PHONE_LIKE = re.compile(r"^\+?\d+$")
 
 
 def dossier_filename(complaint: Complaint) -> str:
@@ -45,16 +43,8 @@ def _at(value: dt.datetime | None) -> str:
 
 
 def _number(value: str, full: bool) -> str:
-    """A number as the reader may see it (phone numbers dialled at home, else masked)."""
-    if not value:
-        return ""
-    if _PHONE_LIKE.match(value):
-        if not full:
-            return phone.mask(value)
-        return phone.national(value) if value.startswith("+") else value
-    if full or len(value) <= 7:
-        return value if full else "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+    """A number as the reader may see it: the one rule of ``core.phone.shown_number``."""
+    return phone.shown_number(value, full=full)
 
 
 def _text(value: str, full: bool) -> str:
