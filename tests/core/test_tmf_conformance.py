@@ -261,6 +261,17 @@ def test_junk_ids_are_not_found_without_an_exception_text(superuser_client, item
             assert not LEAKS.search(body["message"])
 
 
+@pytest.mark.parametrize("item", ITEMS)
+def test_an_item_takes_fields_and_no_filter(superuser_client, item):
+    """A filter on one resource is refused before the resource is looked up; ``fields``
+    is read (and an unknown attribute in it refused)."""
+    body = assert_tmf_error(get(superuser_client, item.format("C1"), status="x"), 400)
+    assert body["message"] == ("unknown query parameter(s) status; filters: none; "
+                               "also fields, offset, limit")
+    body = assert_tmf_error(get(superuser_client, item.format("C1"), fields="nonsense"), 400)
+    assert "nonsense" in body["message"]
+
+
 @pytest.mark.parametrize("path", COLLECTIONS)
 @pytest.mark.parametrize("junk", ["null", "99999999999999999999999", "²"])
 def test_junk_id_filters_answer_a_clean_400_or_nothing(superuser_client, path, junk):

@@ -647,6 +647,31 @@ def select_fields(document: dict[str, Any], fields: frozenset[str] | None) -> di
     return {k: v for k, v in document.items() if k in fields or k in ALWAYS_KEPT}
 
 
+def item_fields(request: HttpRequest, allowed: Iterable[str]) -> frozenset[str] | None:
+    """For a request on one resource (``GET``, ``DELETE`` …/{id}): the attributes
+    ``fields=`` asks for, or None for all. An item takes no filter: any other parameter
+    is refused (400), before the resource is looked up."""
+    unknown = [name for name in request.GET if name not in RESERVED_PARAMETERS]
+    if unknown:
+        raise _unknown_parameters(unknown, declared="none", attributes=None)
+    return parse_fields(request, allowed)
+
+
+def item_response(document: dict[str, Any], fields: frozenset[str] | None) -> HttpResponse:
+    """One resource's document, narrowed to ``fields`` (from ``item_fields``)."""
+    return json_response(select_fields(document, fields))
+
+
+def _unknown_parameters(unknown: Iterable[str], *, declared: str,
+                        attributes: str | None) -> TmfError:
+    return TmfError(
+        TmfErrorCode.UNKNOWN_FILTER,
+        f"unknown query parameter(s) {', '.join(sorted(unknown))}; filters: {declared}"
+        + (f"; any attribute: {attributes}" if attributes is not None else "")
+        + "; also fields, offset, limit",
+    )
+
+
 # --- attribute filters ----------------------------------------------------------------
 
 
@@ -900,12 +925,8 @@ class FilterSet:
         if unknown:
             attributes_text = ", ".join(sorted(known - set(ALWAYS_KEPT) - {"@type"})) or "none"
             declared = ", ".join(sorted({*self.filters, *self.columns})) or "none"
-            raise TmfError(
-                TmfErrorCode.UNKNOWN_FILTER,
-                f"unknown query parameter(s) {', '.join(sorted(unknown))}; filters: {declared}"
-                + (f"; any attribute: {attributes_text}" if known else "")
-                + "; also fields, offset, limit",
-            )
+            raise _unknown_parameters(unknown, declared=declared,
+                                      attributes=attributes_text if known else None)
         return queryset.filter(condition), on_documents
 
     def openapi_parameters(self) -> list[dict[str, Any]]:

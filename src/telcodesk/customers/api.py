@@ -133,10 +133,9 @@ def list_customers(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_customer(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(Customer.objects.none(), request)  # refuses unknown parameters
-    fields = tmf.parse_fields(request, schemas.CUSTOMER_ATTRIBUTES)
+    fields = tmf.item_fields(request, schemas.CUSTOMER_ATTRIBUTES)
     customer = customer_for(_user(request), id)
-    return tmf.json_response(tmf.select_fields(_document(request, customer), fields))
+    return tmf.item_response(_document(request, customer), fields)
 
 
 @router.post(

@@ -125,13 +125,12 @@ def list_messages(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_message(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(OutboxMessage.objects.none(), request)  # refuses unknown parameters
+    fields = tmf.item_fields(request, schemas.MESSAGE_ATTRIBUTES)
     user = _user(request)
-    fields = tmf.parse_fields(request, schemas.MESSAGE_ATTRIBUTES)
     message = communication_message_for(user, id)
     document = schemas.communication_document(message, base=_base(request),
                                               full_numbers=may_see_full_numbers(user))
-    return tmf.json_response(tmf.select_fields(document, fields))
+    return tmf.item_response(document, fields)
 
 
 @router.post(
@@ -212,7 +211,7 @@ def patch_message(request: HttpRequest, id: str) -> HttpResponse:
 @router.delete("/communicationMessage/{id}", response={204: None, **ERRORS},
                summary="Delete a CommunicationMessage (its record is kept for the audit)")
 def delete_message(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(OutboxMessage.objects.none(), request)  # refuses unknown parameters
+    tmf.item_fields(request, schemas.MESSAGE_ATTRIBUTES)
     user = _user(request)
     do_delete_communication(now=clock.now(), message=communication_message_for(user, id),
                             actor=user)

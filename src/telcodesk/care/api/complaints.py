@@ -122,10 +122,9 @@ def list_complaints(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_complaint(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(Complaint.objects.none(), request)  # refuses unknown parameters
-    fields = tmf.parse_fields(request, schemas.ATTRIBUTES)
+    fields = tmf.item_fields(request, schemas.ATTRIBUTES)
     complaint = complaint_for(_user(request), id)
-    return tmf.json_response(tmf.select_fields(_document(request, complaint), fields))
+    return tmf.item_response(_document(request, complaint), fields)
 
 
 def _kind(ref: schemas.RefIn) -> str:

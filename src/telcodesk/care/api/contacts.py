@@ -173,13 +173,12 @@ def list_party_interactions(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_party_interaction(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(HotlineCall.objects.none(), request)  # refuses unknown parameters
-    fields = tmf.parse_fields(request, schemas.PARTY_INTERACTION_ATTRIBUTES)
+    fields = tmf.item_fields(request, schemas.PARTY_INTERACTION_ATTRIBUTES)
     if is_interaction_id(id):
         document = _render_recorded(request)(interaction_for(_user(request), id))
     else:
         document = _render(request)(contact_for(_user(request), id))
-    return tmf.json_response(tmf.select_fields(document, fields))
+    return tmf.item_response(document, fields)
 
 
 def _body_error(message: str) -> tmf.TmfError:

@@ -104,10 +104,8 @@ def list_orders(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_order(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(CustomerOrder.objects.none(), request)
-    fields = tmf.parse_fields(request, schemas.ORDER_ATTRIBUTES)
-    return tmf.json_response(tmf.select_fields(_order(request, order_for(_user(request), id)),
-                                               fields))
+    fields = tmf.item_fields(request, schemas.ORDER_ATTRIBUTES)
+    return tmf.item_response(_order(request, order_for(_user(request), id)), fields)
 
 
 _INFERRED_KIND = {
@@ -269,10 +267,9 @@ def list_cancellations(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_cancellation(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(OrderCancellation.objects.none(), request)
-    fields = tmf.parse_fields(request, schemas.CANCEL_ATTRIBUTES)
-    return tmf.json_response(tmf.select_fields(
-        _cancellation(request, cancellation_for(_user(request), id)), fields))
+    fields = tmf.item_fields(request, schemas.CANCEL_ATTRIBUTES)
+    return tmf.item_response(_cancellation(request, cancellation_for(_user(request), id)),
+                             fields)
 
 
 @router.post(

@@ -122,10 +122,9 @@ def list_tickets(request: HttpRequest) -> HttpResponse:
     openapi_extra={"parameters": [tmf.FIELDS_PARAMETER]},
 )
 def retrieve_ticket(request: HttpRequest, id: str) -> HttpResponse:
-    tmf.FilterSet().apply(WorkOrder.objects.none(), request)  # refuses unknown parameters
-    fields = tmf.parse_fields(request, schemas.TICKET_ATTRIBUTES)
+    fields = tmf.item_fields(request, schemas.TICKET_ATTRIBUTES)
     work_order = work_order_for(_user(request), id)
-    return tmf.json_response(tmf.select_fields(_ticket(request, work_order), fields))
+    return tmf.item_response(_ticket(request, work_order), fields)
 
 
 
