@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from telcodesk.core import phone
 from telcodesk.core.clock import local
-from telcodesk.core.events import do_publish_event
-from telcodesk.core.models import Channel, HubRegistration, User
+from telcodesk.core.events import do_publish_event, has_listeners
+from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
@@ -120,13 +120,8 @@ def _sms_number(subscription: Subscription) -> str:
     return subscription.customer.contact_phone or ""
 
 
-def _has_listeners(api: str) -> bool:
-    """Building a TMF document costs queries: skip it when nobody listens."""
-    return HubRegistration.objects.filter(api=api).exists()
-
-
 def _publish_order(now: dt.datetime, order: CustomerOrder, event_type: str) -> None:
-    if not _has_listeners("productOrder"):
+    if not has_listeners("productOrder"):
         return
     # In full: each listener gets the numbers as its user sees them (core.events).
     do_publish_event(now=now, api="productOrder", event_type=event_type, subject=order,
@@ -135,7 +130,7 @@ def _publish_order(now: dt.datetime, order: CustomerOrder, event_type: str) -> N
 
 
 def _publish_ticket(now: dt.datetime, work_order: WorkOrder, event_type: str) -> None:
-    if not _has_listeners("troubleTicket"):
+    if not has_listeners("troubleTicket"):
         return
     do_publish_event(now=now, api="troubleTicket", event_type=event_type, subject=work_order,
                      resource=ticket_schemas.ticket_document(
