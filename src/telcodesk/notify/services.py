@@ -25,6 +25,7 @@ from django.utils.crypto import salted_hmac
 from telcodesk.core import phone
 from telcodesk.core.bulk import BulkTable
 from telcodesk.core.clock import local, operator_zone
+from telcodesk.core.memo import forget, transaction_memo
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.notify import templating
@@ -112,11 +113,30 @@ def quiet_hours() -> QuietHours:
 # --- templates --------------------------------------------------------------------
 
 
+TEMPLATES_MEMO = "notify.templates"
+
+
 def template_for(kind: Kind, language: str) -> str:
-    """The administrator's template for ``kind``/``language`` or else the shipped one."""
-    override = (MessageTemplate.objects.filter(kind=kind.code, language=language)
-                .values_list("body", flat=True).first())
+    """The administrator's template for ``kind``/``language`` or else the shipped one.
+
+    Asked once per kind, language and transaction (``core.memo``); a saved or reset
+    template is seen at once."""
+    memo = transaction_memo(TEMPLATES_MEMO)
+    key = (kind.code, language)
+    if memo is not None and key in memo:
+        override = memo[key]
+    else:
+        override = (MessageTemplate.objects.filter(kind=kind.code, language=language)
+                    .values_list("body", flat=True).first())
+        if memo is not None:
+            memo[key] = override
     return override if override is not None else kind.templates[language]
+
+
+def forget_templates(**_kwargs: Any) -> None:
+    """Templates changed (also a ``post_save`` / ``post_delete`` receiver of
+    ``MessageTemplate``): ``template_for`` reads them again."""
+    forget(TEMPLATES_MEMO)
 
 
 def compose(kind: Kind, context: Mapping[str, Any], *, language: str,
