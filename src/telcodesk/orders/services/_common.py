@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -178,12 +179,15 @@ def _locked_work_order(work_order: WorkOrder) -> WorkOrder:
 
 
 def _set_order_state(order: CustomerOrder, state: str, *, now: dt.datetime,
-                     reason: str = "") -> None:
+                     reason: str = "", also: Sequence[str] = ()) -> None:
+    """The new state on the order and its open items; ``also``: other changed fields
+    of the order saved in the same UPDATE."""
     order.state = state
     order.state_reason = reason[:300]
     order.state_changed_at = now
     order.updated_at = now
-    order.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at"])
+    order.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at",
+                              *also])
     order.items.exclude(state__in=ORDER_FINAL).update(state=state if state != OrderState.PARTIAL
                                                       else OrderState.COMPLETED)
 
@@ -282,8 +286,7 @@ def _complete_order(*, now: dt.datetime, order: CustomerOrder, actor: User | Non
     if order.sla_clock is not None and order.sla_clock.state != "stopped":
         sla_services.do_stop_clock(now=now, clock=order.sla_clock, actor=actor)
     order.completed_at = now
-    order.save(update_fields=["completed_at"])
-    _set_order_state(order, OrderState.COMPLETED, now=now)
+    _set_order_state(order, OrderState.COMPLETED, now=now, also=["completed_at"])
     reminders = [(item, r) for item in items if (r := _reminder(item, order, now)) is not None]
     for index, (item, (kind, context)) in enumerate(reminders):
         assert item.subscription is not None
