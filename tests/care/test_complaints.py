@@ -495,3 +495,23 @@ def test_a_breach_claimed_at_once_is_recorded_once_by_the_clock_job(now, home, p
               if e.kind == ComplaintEventKind.BREACHED]
     assert sorted(events) == ["complaint_regulator", "complaint_reply"]
     assert ComplaintEventKind.WARNING not in kinds(complaint)
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def test_receiving_a_complaint_costs_a_fixed_number_of_queries(now, home, people,
+                                                              django_assert_max_num_queries):
+    # The first complaint of a transaction also asks which standards are in force, which
+    # template the SMS uses and whether anyone listens on the hub; the next ones do not.
+    with django_assert_max_num_queries(23):
+        first = receive(now, people.handler, customer=home.customer)
+    with django_assert_max_num_queries(17):
+        second = receive(now + hours(1), people.handler, customer=home.customer,
+                         subscription=home.mobile, category="network")
+    for complaint in (first, second):
+        complaint.refresh_from_db()
+        assert complaint.reply_clock.state == complaint.regulator_clock.state == "running"
+        assert kinds(complaint) == [ComplaintEventKind.RECEIVED]
+    received = outbox("complaint_received")
+    assert len(received) == 2 and received[1].recipient == home.mobile.number

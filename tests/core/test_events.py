@@ -24,6 +24,8 @@ from telcodesk.core.events import (
     deliver_due_events,
     do_publish_event,
     do_register_listener,
+    do_unregister_listener,
+    has_listeners,
     hub_router,
     query_matches,
     retry_delay,
@@ -183,6 +185,35 @@ def test_an_administrator_may_remove_any_listener(client_for, integrator, make_s
                                         callback="https://x.example/l", actor=integrator)
     admin = client_for(make_staff("admin", org.operator, Role.ADMINISTRATOR))
     assert admin.delete(f"{HUB}/{registration.pk}").status_code == 204
+
+
+def test_whether_anyone_listens_is_asked_once_per_transaction(integrator, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        assert not has_listeners("troubleTicket")
+        with CaptureQueriesContext(connection) as asked:
+            for _ in range(5):
+                assert not has_listeners("troubleTicket")
+        assert len(asked) == 0
+        registration = do_register_listener(now=now, api="troubleTicket",
+                                            callback="https://x.example/l", actor=integrator)
+        assert has_listeners("troubleTicket")
+        assert not has_listeners("productOrder")
+        do_unregister_listener(now=now, registration=registration, actor=integrator)
+        assert not has_listeners("troubleTicket")
+        # A row written without the services (an admin screen, a fixture) is seen too.
+        direct = HubRegistration.objects.create(api="productOrder", callback="https://y.example/l",
+                                                created_by=integrator, created_at=now)
+        assert has_listeners("productOrder")
+        direct.delete()
+        assert not has_listeners("productOrder")
+    # The next transaction asks the database again.
+    HubRegistration.objects.create(api="troubleTicket", callback="https://z.example/l",
+                                   created_by=integrator, created_at=now)
+    with transaction.atomic():
+        assert has_listeners("troubleTicket")
 
 
 # --- publishing -------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
@@ -12,6 +14,8 @@ from telcodesk.notify.models import OutboxMessage, State
 from telcodesk.notify.services import (
     NO_CONSENT_REASON,
     NotifyRequest,
+    do_cancel,
+    do_cancel_many,
     do_handle_reply,
     do_notify,
     do_notify_bulk,
@@ -221,3 +225,30 @@ def test_a_bulk_message_is_the_row_do_notify_writes(now):
     assert {c: getattr(bulk, c) for c in columns} == {c: getattr(one, c) for c in columns}
     then = OutboxMessage.objects.get(dedupe_key="then")
     assert then.created_at == then.next_attempt_at == earlier
+
+
+def test_many_waiting_messages_are_cancelled_at_once_each_with_its_audit_entry(now):
+    from telcodesk.core.models import AuditEntry
+
+    first, second, third = (reminder(now, key=f"pay-{n}") for n in (1, 2, 3))
+    later = now + dt.timedelta(minutes=5)
+    assert do_cancel_many(now=later, messages=[first, second], actor=None,
+                          reason="sent by mistake", channel=Channel.SYSTEM) == 2
+    for message in (first, second):
+        message.refresh_from_db()
+        assert (message.state, message.state_reason, message.finished_at) == (
+            State.CANCELLED, "sent by mistake", later)
+    trail = AuditEntry.objects.filter(action="notify.cancel").order_by("pk")
+    assert [(e.target_id, e.summary) for e in trail] == [
+        (str(first.pk), "sent by mistake"), (str(second.pk), "sent by mistake")]
+    # A message no longer waiting refuses the whole call: nothing changes.
+    with pytest.raises(NotifyError) as caught:
+        do_cancel_many(now=later, messages=[third, first], actor=None, reason="again")
+    assert caught.value.code == NotifyErrorCode.NOT_CANCELLABLE
+    assert f"message {first.pk} is cancelled" in caught.value.message
+    third.refresh_from_db()
+    assert third.state == State.QUEUED
+    assert trail.count() == 2
+    # The one-by-one service says the same.
+    with pytest.raises(NotifyError):
+        do_cancel(now=later, message=first, actor=None, reason="again")

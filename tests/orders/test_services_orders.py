@@ -360,3 +360,30 @@ def test_install_in_a_year_the_calendar_does_not_cover_is_refused(home, shop, st
     assert not CustomerOrder.objects.exists()
     assert not WorkOrder.objects.exists()
     assert not Subscription.objects.filter(number="bb-2090").exists()
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def test_creating_an_order_costs_a_fixed_number_of_queries(now, home, shop, staff,
+                                                           django_assert_max_num_queries):
+    # A package change by the hotline completes at once: clock started and stopped, the
+    # line changed, the reminder queued (the first order of a transaction also asks which
+    # standard is in force, which template the reminder uses and whether anyone listens).
+    with django_assert_max_num_queries(38):
+        change = product_orders.do_create_order(
+            now=now, actor=staff.agent, channel="hotline", customer=home.customer,
+            subscription=home.mobile,
+            items=[ItemSpec(kind="package_change", package=shop.mobile_99)])
+    # A new broadband line waits for its install work order (the first work order asks
+    # whether anyone listens on the trouble-ticket hub).
+    with django_assert_max_num_queries(29):
+        install = product_orders.do_create_order(
+            now=now, actor=staff.agent, channel="hotline", customer=home.customer,
+            items=[ItemSpec(kind="new_line", service="broadband", number="bb-new-01",
+                            package=shop.broadband_100, address="小店区长治路5号")])
+    assert change.state == OrderState.COMPLETED
+    assert len(outbox("package_change")) == 1
+    assert install.state == OrderState.IN_PROGRESS
+    work_order, = install.work_orders.all()
+    assert install.expected_completion == work_order.sla_clock.due_at

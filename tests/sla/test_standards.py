@@ -148,3 +148,36 @@ def test_public_page_shows_the_standards_in_force_without_login(client):
     assert "装机入网平均时间" in text
     assert "Customer&#x27;s own access line" in text or "Customer's own access line" in text
     assert "unverified" in text
+
+
+def test_the_standard_in_force_is_asked_once_per_transaction_and_a_change_is_seen(now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def gold_repair(at):
+        return standard_in_force(service="broadband", kind="repair", area="urban", tier="gold",
+                                 at=at)
+
+    first = gold_repair(now)
+    with CaptureQueriesContext(connection) as asked:
+        again = gold_repair(now + dt.timedelta(hours=3))
+        other_key = standard_in_force(service="fixed", kind="repair", area="rural",
+                                      tier="ordinary", at=now)
+    assert again.pk == first.pk and first.tier == "any"
+    assert other_key.limit_value == Decimal("48")
+    assert len(asked) == 1  # the repeated key costs nothing, a new key one query
+    # Enabling the VIP example (a service) or editing a standard (an admin screen saves
+    # the row) is seen at once by the same transaction.
+    example = ServiceStandard.objects.get(service="broadband", kind="repair", area="urban",
+                                          tier="gold")
+    do_set_standard_enabled(now=now, standard=example, enabled=True)
+    assert gold_repair(now).limit_value == Decimal("12")
+    example.limit_value = Decimal("10")
+    example.save(update_fields=["limit_value"])
+    assert gold_repair(now).limit_value == Decimal("10")
+    # A retired standard is not in force after its end, even for a key asked before.
+    do_retire_standard(now=now, standard=example, active_to=now + dt.timedelta(days=1))
+    assert gold_repair(now + dt.timedelta(days=2)).tier == "any"
+    ServiceStandard.objects.filter(service="broadband", kind="repair").delete()
+    with pytest.raises(SlaError, match="no service standard in force"):
+        gold_repair(now)

@@ -59,6 +59,8 @@ from pydantic import BaseModel, ConfigDict
 from telcodesk.core import clock, tmf
 from telcodesk.core.errors import CoreError, CoreErrorCode
 from telcodesk.core.ids import row_id
+from telcodesk.core.memo import forget
+from telcodesk.core.memo import transaction_memo as memo_of
 from telcodesk.core.models import HubRegistration, TmfEvent, TmfEventState, User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import shown
@@ -236,6 +238,7 @@ def do_register_listener(*, now: dt.datetime, api: str, callback: str, query: st
         do_audit(now=now, actor=actor, channel="api", action="hub.register",
                  target_type="core.HubRegistration", target_id=registration.pk,
                  summary=f"{api} listener {callback}")
+    forget_listeners()
     return registration
 
 
@@ -257,6 +260,7 @@ def do_unregister_listener(*, now: dt.datetime, registration: HubRegistration,
                  target_type="core.HubRegistration", target_id=registration.pk,
                  summary=f"{registration.api} listener {registration.callback}")
         registration.delete()
+    forget_listeners()
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -509,7 +513,25 @@ def hub_router(api_name: str, resource_name: str | None = None) -> Router:
     return router
 
 
+LISTENERS_MEMO = "core.hub-listeners"
+
+
 def has_listeners(api: str) -> bool:
     """Whether any listener is registered on ``api``'s hub: building a TMF document
-    costs queries, so a publisher skips it when nobody listens."""
-    return HubRegistration.objects.filter(api=api).exists()
+    costs queries, so a publisher skips it when nobody listens.
+
+    Asked once per hub and transaction (``core.memo``): a service writing many
+    records publishes many events. Registering or removing a listener forgets it."""
+    memo = memo_of(LISTENERS_MEMO)
+    if memo is not None and api in memo:
+        return bool(memo[api])
+    found = HubRegistration.objects.filter(api=api).exists()
+    if memo is not None:
+        memo[api] = found
+    return found
+
+
+def forget_listeners(**_kwargs: Any) -> None:
+    """Listeners changed: the next ``has_listeners`` asks the database again (also a
+    ``post_save`` / ``post_delete`` receiver of ``HubRegistration``)."""
+    forget(LISTENERS_MEMO)

@@ -57,9 +57,31 @@ def do_audit(
     actor_label: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit log (inside the caller's transaction)."""
+    entry = _audit_entry(now=now, actor=actor, channel=channel, action=action,
+                         target_type=target_type, target_id=target_id, summary=summary,
+                         details=details, actor_label=actor_label)
+    entry.save(force_insert=True)
+    return entry
+
+
+def do_audit_many(*, now: dt.datetime, actor: User | None, channel: str, action: str,
+                  target_type: str, targets: Sequence[tuple[object, str]]) -> int:
+    """``do_audit`` for many targets of one action: ``targets`` are ``(target_id,
+    summary)`` pairs, appended in that order with one batched insert. Returns how many."""
+    entries = [_audit_entry(now=now, actor=actor, channel=channel, action=action,
+                            target_type=target_type, target_id=target_id, summary=summary)
+               for target_id, summary in targets]
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def _audit_entry(*, now: dt.datetime, actor: User | None, channel: str, action: str,
+                 target_type: str, target_id: object, summary: str = "",
+                 details: dict[str, Any] | None = None,
+                 actor_label: str | None = None) -> AuditEntry:
     if channel not in _CHANNELS:
         raise CoreError(CoreErrorCode.INVALID, f"unknown channel {channel!r}")
-    return AuditEntry.objects.create(
+    return AuditEntry(
         at=now,
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "system"),

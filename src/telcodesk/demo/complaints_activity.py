@@ -47,7 +47,7 @@ from telcodesk.core.models import Channel, User
 from telcodesk.customers.selectors import visible_customers
 from telcodesk.demo import data
 from telcodesk.notify.selectors import visible_messages
-from telcodesk.notify.services import do_cancel
+from telcodesk.notify.services import do_cancel_many
 from telcodesk.orders.selectors.work_orders import work_orders_of_subscription
 
 Progress = Callable[[str, int, int], None]
@@ -383,7 +383,7 @@ def build_demo_complaints(*, now: dt.datetime, seed: int, count: int | None = No
             gen.run_open(plan, age + rng.randrange(30) / 60)
         except DomainError:
             continue
-    for message in visible_messages(viewer).filter(pk__gt=last_message, state="queued"):
-        do_cancel(now=now, message=message, actor=None, channel=Channel.SYSTEM,
-                  reason=HISTORY_REASON)
+    do_cancel_many(now=now, messages=list(visible_messages(viewer).filter(
+        pk__gt=last_message, state="queued")), actor=None, channel=Channel.SYSTEM,
+        reason=HISTORY_REASON)
     return gen.written

@@ -46,7 +46,7 @@ from telcodesk.customers.selectors import (
 )
 from telcodesk.demo import data
 from telcodesk.notify.selectors import visible_messages
-from telcodesk.notify.services import do_cancel
+from telcodesk.notify.services import do_cancel_many
 from telcodesk.orders.parsers.history import FinishedRequest, Pause
 from telcodesk.orders.services import product_orders as order_services
 from telcodesk.orders.services import work_orders as work_services
@@ -619,8 +619,8 @@ def generate_orders_activity(*, now: dt.datetime, seed: int,
             report("orders", done, len(plans))
     # The reminders these requests queued were due back then: the demo records
     # them but does not send months-old SMS when its worker starts.
-    for message in visible_messages(viewer).filter(pk__gt=last_message, state="queued"):
-        do_cancel(now=now, message=message, actor=None, channel=Channel.SYSTEM,
-                  reason=HISTORY_REASON)
-        summary.reminders += 1
+    summary.reminders += do_cancel_many(
+        now=now, messages=list(visible_messages(viewer).filter(pk__gt=last_message,
+                                                               state="queued")),
+        actor=None, channel=Channel.SYSTEM, reason=HISTORY_REASON)
     return summary

@@ -25,6 +25,7 @@ parts, so this module keeps its own table and splitter.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,9 @@ ESM_CLASS_UDHI = 0x40  # the short message starts with a user data header
 GSM7_SINGLE = 160
 GSM7_PART = 153
 UCS2_SINGLE = 70
+# Resolve the UCS-2 codec now: the first str.encode would otherwise search for it (an
+# import of some 15 ms, paid by whichever SMS came first, e.g. inside a clock pass).
+codecs.lookup("utf-16-be")
 UCS2_PART = 67
 MAX_PARTS = 255
 

@@ -4,6 +4,7 @@ which service standard is in force for a request, and the standards' vocabulary.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.db.models import (
 
 from telcodesk.core.calendar import DayKind, load_calendar
 from telcodesk.core.clock import local, operator_zone
+from telcodesk.core.memo import forget, transaction_memo
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import in_force_q, scope_q
@@ -434,14 +436,45 @@ def standard_in_force(*, service: str, kind: str, area: str, tier: str,
         raise SlaError(SlaErrorCode.INVALID, f"unknown area {area!r}")
     if tier not in Tier.values:
         raise SlaError(SlaErrorCode.INVALID, f"unknown customer tier {tier!r}")
-    candidates = list(ServiceStandard.objects.filter(
-        in_force_q(at), enabled=True, service__in={service, Service.ANY}, kind=kind,
-        area__in={area, StandardArea.ANY}, tier__in={tier, Tier.ANY}))
-    if not candidates:
+    memo = transaction_memo(STANDARDS_MEMO)
+    if memo is None:
+        found = _most_specific(service=service, kind=kind, area=area, tier=tier, at=at)
+    else:
+        # Which standard is in force changes only at some standard's active_from or
+        # active_to: between two such edges the answer for a key is the same.
+        edges = memo.get(_EDGES)
+        if edges is None:
+            edges = memo[_EDGES] = sorted(
+                {edge for period in standard_edges() for edge in period if edge is not None})
+        key = (service, kind, area, tier, bisect_right(edges, at))
+        if key not in memo:
+            memo[key] = _most_specific(service=service, kind=kind, area=area, tier=tier, at=at)
+        found = memo[key]
+    if found is None:
         raise SlaError(
             SlaErrorCode.NOT_FOUND,
             f"no service standard in force on {at.isoformat()} for {service} {kind} "
             f"({area}, tier {tier}): publish one first")
+    return found
+
+
+STANDARDS_MEMO = "sla.standards-in-force"
+_EDGES = "edges"
+
+
+def forget_standards(**_kwargs: Any) -> None:
+    """Standards changed: ``standard_in_force`` asks the database again (also a
+    ``post_save`` / ``post_delete`` receiver of ``ServiceStandard``)."""
+    forget(STANDARDS_MEMO)
+
+
+def _most_specific(*, service: str, kind: str, area: str, tier: str,
+                   at: dt.datetime) -> ServiceStandard | None:
+    candidates = list(ServiceStandard.objects.filter(
+        in_force_q(at), enabled=True, service__in={service, Service.ANY}, kind=kind,
+        area__in={area, StandardArea.ANY}, tier__in={tier, Tier.ANY}))
+    if not candidates:
+        return None
 
     def rank(standard: ServiceStandard) -> tuple[int, int, int]:
         return (standard.tier == tier, standard.area == area, standard.service == service)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -176,17 +176,20 @@ def _assign_clocks(complaint: Complaint, assignee: User) -> None:
 
 def _sms_number(complaint: Complaint) -> str:
     """Where SMS about the complaint go: a mobile number of the complainant, else ""."""
-    candidates: list[str] = [complaint.contact_number]
-    subscription = complaint.subscription
-    if subscription is not None and subscription.service == "mobile":
-        candidates.append(subscription.number)
-    customer = complaint.customer
-    if customer is not None:
-        candidates.append(customer.contact_phone)
-        candidates += list(customer.subscriptions.filter(
-            service="mobile", active_to__isnull=True).order_by("pk")
-            .values_list("number", flat=True)[:1])
-    for number in candidates:
+    def candidates() -> Iterator[str]:
+        # In order of preference; the customer's lines are read only when needed.
+        yield complaint.contact_number
+        subscription = complaint.subscription
+        if subscription is not None and subscription.service == "mobile":
+            yield subscription.number
+        customer = complaint.customer
+        if customer is not None:
+            yield customer.contact_phone
+            yield from customer.subscriptions.filter(
+                service="mobile", active_to__isnull=True).order_by("pk").values_list(
+                "number", flat=True)[:1]
+
+    for number in candidates():
         if not number:
             continue
         try:

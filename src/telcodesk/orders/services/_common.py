@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from telcodesk.core import phone
 from telcodesk.core.clock import local
-from telcodesk.core.events import do_publish_event
-from telcodesk.core.models import Channel, HubRegistration, User
+from telcodesk.core.events import do_publish_event, has_listeners
+from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
 from telcodesk.customers import services as customer_services
 from telcodesk.notify.services import do_notify
@@ -129,13 +129,8 @@ def _sms_number(subscription: Subscription) -> str:
     return subscription.customer.contact_phone or ""
 
 
-def _has_listeners(api: str) -> bool:
-    """Building a TMF document costs queries: skip it when nobody listens."""
-    return HubRegistration.objects.filter(api=api).exists()
-
-
 def _publish_order(now: dt.datetime, order: CustomerOrder, event_type: str) -> None:
-    if not _has_listeners("productOrder"):
+    if not has_listeners("productOrder"):
         return
     # In full: each listener gets the numbers as its user sees them (core.events).
     do_publish_event(now=now, api="productOrder", event_type=event_type, subject=order,
@@ -144,7 +139,7 @@ def _publish_order(now: dt.datetime, order: CustomerOrder, event_type: str) -> N
 
 
 def _publish_ticket(now: dt.datetime, work_order: WorkOrder, event_type: str) -> None:
-    if not _has_listeners("troubleTicket"):
+    if not has_listeners("troubleTicket"):
         return
     do_publish_event(now=now, api="troubleTicket", event_type=event_type, subject=work_order,
                      resource=ticket_schemas.ticket_document(
@@ -192,12 +187,15 @@ def _locked_work_order(work_order: WorkOrder) -> WorkOrder:
 
 
 def _set_order_state(order: CustomerOrder, state: str, *, now: dt.datetime,
-                     reason: str = "") -> None:
+                     reason: str = "", also: Sequence[str] = ()) -> None:
+    """The new state on the order and its open items; ``also``: other changed fields
+    of the order saved in the same UPDATE."""
     order.state = state
     order.state_reason = reason[:300]
     order.state_changed_at = now
     order.updated_at = now
-    order.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at"])
+    order.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at",
+                              *also])
     order.items.exclude(state__in=ORDER_FINAL).update(state=state if state != OrderState.PARTIAL
                                                       else OrderState.COMPLETED)
 
@@ -296,8 +294,7 @@ def _complete_order(*, now: dt.datetime, order: CustomerOrder, actor: User | Non
     if order.sla_clock is not None and order.sla_clock.state != "stopped":
         sla_services.do_stop_clock(now=now, clock=order.sla_clock, actor=actor)
     order.completed_at = now
-    order.save(update_fields=["completed_at"])
-    _set_order_state(order, OrderState.COMPLETED, now=now)
+    _set_order_state(order, OrderState.COMPLETED, now=now, also=["completed_at"])
     reminders = [(item, r) for item in items if (r := _reminder(item, order, now)) is not None]
     for index, (item, (kind, context)) in enumerate(reminders):
         assert item.subscription is not None

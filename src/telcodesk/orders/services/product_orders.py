@@ -284,8 +284,8 @@ def _start_clock_softly(**kwargs: Any) -> SlaClock | None:
     directly and lets the refusal through.
     """
     try:
-        with transaction.atomic():
-            return sla_services.do_start_clock(**kwargs)
+        # do_start_clock is atomic itself: a refusal rolls back its own savepoint.
+        return sla_services.do_start_clock(**kwargs)
     except DomainError:
         return None
 
@@ -297,16 +297,18 @@ def _start_fulfilment(*, now: dt.datetime, order: CustomerOrder, actor: User | N
     customer = order.customer
     items = list(order.items.select_related("subscription", "subscription__org_unit"))
     field_items = [item for item in items if _needs_field_work(item)]
+    work_orders = []
     for item in field_items:
         assert item.subscription is not None
-        _create_work_order(
+        work_orders.append(_create_work_order(
             now=now, actor=actor, kind=WorkOrderKind.INSTALL if item.kind == ItemKind.NEW_LINE
             else WorkOrderKind.MOVE, subscription=item.subscription, customer=customer,
             channel=order.channel, audit_channel=channel,
             description=order.description or item.get_kind_display(),
-            address=item.new_address or item.subscription.address, order=order, item=item)
+            address=item.new_address or item.subscription.address, order=order, item=item))
     if field_items:
-        expected = max((wo.sla_clock.due_at for wo in order.work_orders.all()
+        # The order's work orders are the ones just created: fulfilment starts once.
+        expected = max((wo.sla_clock.due_at for wo in work_orders
                         if wo.sla_clock is not None), default=None)
         order.expected_completion = expected
         order.save(update_fields=["expected_completion"])
