@@ -369,8 +369,9 @@ def test_creating_an_order_costs_a_fixed_number_of_queries(now, home, shop, staf
                                                            django_assert_max_num_queries):
     # A package change by the hotline completes at once: clock started and stopped, the
     # line changed, the reminder queued (the first order of a transaction also asks which
-    # standard is in force, which template the reminder uses and whether anyone listens).
-    with django_assert_max_num_queries(38):
+    # standard is in force, which template the reminder uses and whether anyone listens,
+    # and the actor's roles, once per user object: may this role take orders?).
+    with django_assert_max_num_queries(39):
         change = product_orders.do_create_order(
             now=now, actor=staff.agent, channel="hotline", customer=home.customer,
             subscription=home.mobile,
