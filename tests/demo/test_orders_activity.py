@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -61,10 +63,26 @@ def test_half_year_boundaries():
     assert half_year_before(dt.date(2025, 7, 1)) == (dt.date(2025, 1, 1), dt.date(2025, 7, 1))
 
 
+NOW = dt.datetime(2025, 9, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # as ``now``
+
+
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup, django_db_blocker) -> Iterator[dt.datetime]:
+    """One demo for the module's readers (built once: it takes seconds); rolled back after."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            build_demo(now=NOW, subscribers=1000, seed=2026)
+            yield NOW
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(now):
-    build_demo(now=now, subscribers=1000, seed=2026)
-    return now
+def demo(built_demo, db) -> dt.datetime:
+    return built_demo
 
 
 def test_history_covers_the_half_year_with_its_holiday_mostly_in_time(demo):
