@@ -9,6 +9,7 @@ from django.test import Client
 
 from telcodesk.core import clock
 from telcodesk.core.roles import Role
+from telcodesk.orders.errors import OrdersError
 from telcodesk.orders.models import ChecklistStep, CustomerOrder, TicketStatus, WorkOrder
 from telcodesk.orders.services import product_orders, work_orders
 from tests.orders.orders_support import make_household
@@ -264,16 +265,20 @@ def test_a_technician_may_not_take_or_cancel_an_order(clock_at, people, home, sh
         subscription=home.mobile,
         items=[product_orders.ItemSpec(kind="package_change", subscription=home.mobile,
                                        package=shop.mobile_99)])
+    page = client.get(f"/console/orders/{order.code}/").content.decode()
+    assert f"/console/orders/{order.code}/sign/" not in page
+    assert f"/console/orders/{order.code}/cancel/" not in page
     response = client.post(f"/console/orders/{order.code}/cancel/", {"reason": "改主意了"})
     assert response.status_code == 403
+    assert client.post(f"/console/orders/{order.code}/sign/").status_code == 403
     order.refresh_from_db()
-    assert order.state == "pending"
+    assert order.state == "pending" and order.signed_at is None
+    with pytest.raises(OrdersError, match="may read product orders but not change them"):
+        product_orders.do_sign_order(now=now, order=order, actor=people.tech)
 
 
 def test_the_services_refuse_a_role_that_may_not_change_them(people, org, make_staff, home,
                                                             shop, now):
-    from telcodesk.orders.errors import OrdersError
-
     quality = make_staff("quality", org.province, Role.QUALITY_MANAGER)
     with pytest.raises(OrdersError) as refused:
         product_orders.do_create_order(
@@ -289,6 +294,24 @@ def test_the_services_refuse_a_role_that_may_not_change_them(people, org, make_s
     assert report(now, home.broadband, None).status == TicketStatus.ACKNOWLEDGED
 
 
-def test_a_quality_manager_has_no_fault_form(clock_at, org, make_staff):
+def test_a_quality_manager_has_no_fault_form_and_moves_no_work_order(clock_at, org, make_staff,
+                                                                     people, home, now):
+    """A quality manager sees every work order (and reports on their clocks): pausing,
+    resuming or closing one would change the figures they report."""
     quality = make_staff("quality", org.province, Role.QUALITY_MANAGER)
     assert login(quality).get("/console/work-orders/new/").status_code == 403
+    work_order = report(now, home.broadband, people.agent)
+    for move in (
+        lambda: work_orders.do_pause_work_order(now=now, work_order=work_order,
+                                                reason="customer_unavailable", actor=quality),
+        lambda: work_orders.do_change_work_order_status(now=now, work_order=work_order,
+                                                        status="resolved", actor=quality,
+                                                        channel="console"),
+        lambda: work_orders.do_add_note(now=now, work_order=work_order, text="看看",
+                                        actor=quality),
+    ):
+        with pytest.raises(OrdersError, match="may read trouble tickets but not change them"):
+            move()
+    work_order.refresh_from_db()
+    assert work_order.status == TicketStatus.ACKNOWLEDGED
+    assert work_order.sla_clock.state == "running"

@@ -182,3 +182,40 @@ def test_the_same_file_again_writes_nothing_and_says_so_in_chinese(
     assert "已导入 计数器.csv：" in html  # the first upload
     assert NetworkCounter.objects.count() == 2
     assert [t.state for t in TrackedTask.objects.all()] == ["done", "done"]
+
+
+def test_a_worker_stopped_during_an_import_leaves_it_failed_not_running(manager, monkeypatch):
+    """A second SIGTERM makes the worker exit in the middle of an import: its transaction
+    is rolled back, and the page says the import stopped instead of "running" for ever."""
+    task = imports.do_queue_import(
+        now=clock.now(), actor=manager, kind=imports.BILLING,
+        upload=SimpleUploadedFile("b.csv", GOOD_FILES[BILLING][2]), file_name="b.csv")
+
+    def stopped(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setitem(imports.RUNNERS, imports.BILLING, stopped)
+    with pytest.raises(SystemExit):
+        imports.do_run_import(now=clock.now(), task_id=task.pk)
+    task.refresh_from_db()
+    assert task.state == "failed" and task.result == {"error": "", "unexpected": True}
+    assert not BillingErrorCount.objects.exists()
+
+
+def test_staff_of_a_branch_see_only_their_own_uploads(org, manager, make_staff,
+                                                      django_capture_on_commit_callbacks):
+    """Refused lines name other branches' units and figures: a city's quality manager
+    sees the uploads they made; the province's sees every upload; a branch manager (who
+    may look at the counts but not upload) sees no upload list."""
+    city = make_staff("qm-ty", org.taiyuan, Role.QUALITY_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser(manager).post(BILLING, form(BILLING, BAD_FILES[BILLING], name="province.csv"))
+        browser(city).post(BILLING, form(BILLING, GOOD_FILES[BILLING][2], name="taiyuan.csv"))
+    province_page = browser(manager).get(BILLING).content.decode()
+    city_page = browser(city).get(BILLING).content.decode()
+    assert "province.csv" in province_page and "taiyuan.csv" in province_page
+    assert "taiyuan.csv" in city_page and "province.csv" not in city_page
+    branch = browser(make_staff("bm", org.taiyuan, Role.BRANCH_MANAGER)).get(BILLING)
+    assert branch.status_code == 200
+    assert "province.csv" not in branch.content.decode()
+    assert "taiyuan.csv" not in branch.content.decode()

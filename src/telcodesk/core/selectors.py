@@ -145,8 +145,11 @@ def in_force_q(at: dt.datetime) -> Q:
     return Q(active_from__lte=at) & (Q(active_to__isnull=True) | Q(active_to__gt=at))
 
 
-def tracked_tasks(kind: str, *, limit: int = 5) -> list[TrackedTask]:
-    """The latest tasks of one kind, newest first (the page of that kind shows them;
-    the app that owns the kind decides who may see that page)."""
-    return list(TrackedTask.objects.filter(kind=kind).select_related("requested_by")
-                [:limit])
+def tracked_tasks(kind: str, *, limit: int = 5,
+                  requested_by: User | None = None) -> list[TrackedTask]:
+    """The latest tasks of one kind, newest first, or only those ``requested_by`` started
+    (the page of that kind shows them; the app that owns the kind decides who sees which)."""
+    tasks = TrackedTask.objects.filter(kind=kind)
+    if requested_by is not None:
+        tasks = tasks.filter(requested_by=requested_by)
+    return list(tasks.select_related("requested_by")[:limit])

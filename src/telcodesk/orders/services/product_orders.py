@@ -336,6 +336,7 @@ def _start_fulfilment(*, now: dt.datetime, order: CustomerOrder, actor: User | N
 def do_complete_order(*, now: dt.datetime, order: CustomerOrder, actor: User | None,
                       channel: str) -> CustomerOrder:
     """Apply the items to the line(s), stop the clock, send the matching reminder(s)."""
+    _require_role(actor, permissions.may_change_orders, "product orders")
     order = _locked_order(order)
     _complete_order(now=now, order=order, actor=actor, channel=channel)
     return order
@@ -376,6 +377,7 @@ def do_confirm_order(*, now: dt.datetime, order: CustomerOrder, channel: str,
 def do_sign_order(*, now: dt.datetime, order: CustomerOrder, actor: User | None,
                   channel: str = Channel.CONSOLE) -> CustomerOrder:
     """The customer signed the acceptance form at the counter: fulfilment starts."""
+    _require_role(actor, permissions.may_change_orders, "product orders")
     order = _locked_order(order)
     _awaiting(order, ConfirmationKind.COUNTER_SIGNATURE)
     order.signed_at = now
@@ -449,6 +451,7 @@ def do_change_order_state(*, now: dt.datetime, order: CustomerOrder, state: str,
     ``completed`` completes it (``do_complete_order``), ``cancelled`` cancels it
     (``do_cancel_order``).
     """
+    _require_role(actor, permissions.may_change_orders, "product orders")
     order = _locked_order(order)
     if state == OrderState.COMPLETED:
         _complete_order(now=now, order=order, actor=actor, channel=channel)
@@ -538,6 +541,7 @@ ORDER_CHANGEABLE = ("description", "requested_completion")
 def do_update_order(*, now: dt.datetime, order: CustomerOrder, changes: dict[str, Any],
                     actor: User | None, channel: str) -> CustomerOrder:
     """Change ``ORDER_CHANGEABLE`` of an order that is not final."""
+    _require_role(actor, permissions.may_change_orders, "product orders")
     unknown = sorted(set(changes) - set(ORDER_CHANGEABLE))
     if unknown:
         raise _invalid(f"cannot change {', '.join(unknown)}")

@@ -206,6 +206,7 @@ def do_change_work_order_status(*, now: dt.datetime, work_order: WorkOrder, stat
     ``cancelled``/``rejected`` cancel the clock. ``resolved → inProgress``
     reopens the clock.
     """
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     work_order = _locked_work_order(work_order)
     return _change_status(now=now, work_order=work_order, status=status,
                           reason=(reason or "").strip(), actor=actor, channel=channel)
@@ -216,6 +217,7 @@ def do_pause_work_order(*, now: dt.datetime, work_order: WorkOrder, reason: str,
                         note: str = "", actor: User | None,
                         channel: str = Channel.CONSOLE) -> WorkOrder:
     """Wait for the customer (``pending``): the SLA clock pauses with ``reason``."""
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     reason = (reason or "").strip()
     if not reason:
         raise OrdersError(OrdersErrorCode.REASON_REQUIRED, "a pause needs a reason")
@@ -231,6 +233,7 @@ def do_pause_work_order(*, now: dt.datetime, work_order: WorkOrder, reason: str,
 @transaction.atomic
 def do_resume_work_order(*, now: dt.datetime, work_order: WorkOrder, actor: User | None,
                          channel: str = Channel.CONSOLE, note: str = "") -> WorkOrder:
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     work_order = _locked_work_order(work_order)
     if work_order.status not in TICKET_PAUSED:
         raise OrdersError(OrdersErrorCode.ILLEGAL_TRANSITION,
@@ -291,6 +294,7 @@ def do_assign_work_order(*, now: dt.datetime, work_order: WorkOrder,
 def do_set_appointment(*, now: dt.datetime, work_order: WorkOrder, start: dt.datetime,
                        end: dt.datetime, actor: User | None,
                        channel: str = Channel.CONSOLE) -> WorkOrder:
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     work_order = _locked_work_order(work_order)
     if end <= start:
         raise _invalid("the appointment must end after it starts")
@@ -311,6 +315,7 @@ def do_record_checklist_step(*, now: dt.datetime, work_order: WorkOrder, step: s
                              result: str, note: str = "", actor: User | None,
                              channel: str = Channel.CONSOLE) -> ChecklistStep:
     """Record one step of the guided checklist; the earlier steps must be recorded first."""
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     work_order = _locked_work_order(work_order)
     steps = checklist_for(kind=work_order.kind, service=work_order.service)
     if not steps:
@@ -345,6 +350,7 @@ def do_record_checklist_step(*, now: dt.datetime, work_order: WorkOrder, step: s
 @transaction.atomic
 def do_add_note(*, now: dt.datetime, work_order: WorkOrder, text: str, actor: User | None,
                 channel: str = Channel.CONSOLE) -> WorkOrderEvent:
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     text = (text or "").strip()
     if not text:
         raise _invalid("a note needs text")
@@ -367,6 +373,7 @@ def do_add_attachment(*, now: dt.datetime, work_order: WorkOrder, name: str, con
                       content_type: str, actor: User | None,
                       channel: str = Channel.CONSOLE) -> Attachment:
     """A photo or document on the ticket: at most 10 MB, JPEG/PNG/WebP/PDF/text."""
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     name = (name or "").strip()[:200]
     if not name:
         raise _invalid("an attachment needs a file name")
@@ -421,6 +428,7 @@ def do_reopen_work_order(*, now: dt.datetime, work_order: WorkOrder, reason: str
 
     Returns the ticket now carrying the fault (the same one or a new one).
     """
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     reason = (reason or "").strip()
     if not reason:
         raise OrdersError(OrdersErrorCode.REASON_REQUIRED, "say what is wrong again")
@@ -502,6 +510,7 @@ WORK_ORDER_CHANGEABLE = ("name", "description", "severity", "priority", "externa
 def do_update_work_order(*, now: dt.datetime, work_order: WorkOrder, changes: dict[str, Any],
                          actor: User | None, channel: str) -> WorkOrder:
     """Change plain attributes (``WORK_ORDER_CHANGEABLE``); status has its own functions."""
+    _require_role(actor, permissions.may_change_tickets, "trouble tickets")
     unknown = sorted(set(changes) - set(WORK_ORDER_CHANGEABLE))
     if unknown:
         raise _invalid(f"cannot change {', '.join(unknown)}")

@@ -68,17 +68,19 @@ def _order_context(request: HttpRequest, order: Any, **forms: Any) -> dict[str, 
         or (order.confirmation_kind == ConfirmationKind.COUNTER_SIGNATURE
             and order.signed_at is None))
     left = (order.confirmation_deadline - now) if order.confirmation_deadline else None
+    may_change = permissions.may_change_orders(_viewer(request))
     return {
         "order": order,
         "items": list(order.items.all()),
         "work_orders": list(order.work_orders.all()),
         "awaiting": awaiting,
-        "can_sign": awaiting and order.confirmation_kind == ConfirmationKind.COUNTER_SIGNATURE,
+        "can_sign": (may_change and awaiting
+                     and order.confirmation_kind == ConfirmationKind.COUNTER_SIGNATURE),
         "deadline_left": describe_time_left(left, "ok") if left is not None else "",
         "deadline_passed": left is not None and left < dt.timedelta(0),
-        "can_cancel": order.state not in (OrderState.COMPLETED, OrderState.CANCELLED,
-                                          OrderState.FAILED, OrderState.REJECTED,
-                                          OrderState.PARTIAL),
+        "can_cancel": may_change and order.state not in (
+            OrderState.COMPLETED, OrderState.CANCELLED, OrderState.FAILED, OrderState.REJECTED,
+            OrderState.PARTIAL),
         "cancel_form": forms.get("cancel") or order_forms.CancelOrderForm(),
     }
 
@@ -95,6 +97,8 @@ def order_page(request: HttpRequest, code: str) -> HttpResponse:
 def order_sign(request: HttpRequest, code: str) -> HttpResponse:
     user = _viewer(request)
     order = selectors.order_for(user, code)
+    if not permissions.may_change_orders(user):
+        raise PermissionDenied
     try:
         services.do_sign_order(now=clock.now(), order=order, actor=user)
     except DomainError as exc:

@@ -75,11 +75,15 @@ def report_reads() -> Iterator[None]:
     may use ``REPORT_WORK_MEM`` (this transaction only, put back afterwards): the
     planner expects tens of thousands of groups (it cannot count the buckets of a
     ``width_bucket`` key), finds they do not fit the default 4 MB and sorts every
-    daily total on disk instead of hashing some 15,000 groups, several times slower."""
+    daily total on disk instead of hashing some 15,000 groups, several times slower.
+
+    SQLite reads in autocommit, as before: its transactions begin IMMEDIATE (settings),
+    which would hold the one write lock for the whole report and make every writer
+    (console, clock, SMS dispatcher) wait."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor != "postgresql":
-            yield
-            return
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('work_mem'), "
                            "set_config('work_mem', %s, true)", [REPORT_WORK_MEM])

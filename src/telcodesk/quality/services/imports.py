@@ -129,6 +129,13 @@ def do_run_import(*, now: dt.datetime, task_id: int) -> str:
         # log, and the page says so (the file stays; the import can be started again).
         logger.exception("import %s (%s) stopped", task_id, task.kind)
         result = {"error": "", "unexpected": True}
+    except BaseException:
+        # The worker is being stopped (SystemExit on a second SIGTERM, KeyboardInterrupt):
+        # the import's transaction is rolled back, so say so instead of "running" forever.
+        core_services.do_finish_tracked_task(now=now, task_id=task_id,
+                                             result={"error": "", "unexpected": True},
+                                             failed=True)
+        raise
     else:
         failed = False
         result = {"outcome": outcome.outcome, "summary": outcome.summary,
