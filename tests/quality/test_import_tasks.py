@@ -219,3 +219,29 @@ def test_staff_of_a_branch_see_only_their_own_uploads(org, manager, make_staff,
     assert branch.status_code == 200
     assert "province.csv" not in branch.content.decode()
     assert "taiyuan.csv" not in branch.content.decode()
+
+
+def test_an_import_whose_worker_was_killed_is_marked_failed_by_the_clock(manager):
+    """SIGKILL leaves no one to say the import stopped: the clock's job marks an upload
+    still running two hours after it started as failed (its writes were rolled back);
+    one that started recently is left running."""
+    import datetime as dt
+
+    from telcodesk.core import services as core_services
+    from telcodesk.core.jobs import fail_stale_tracked_tasks
+
+    started = clock.now()
+    queued = [imports.do_queue_import(
+        now=started, actor=manager, kind=imports.BILLING,
+        upload=SimpleUploadedFile(f"{n}.csv", GOOD_FILES[BILLING][2]), file_name=f"{n}.csv")
+        for n in ("killed", "busy")]
+    core_services.do_start_tracked_task(now=started, task_id=queued[0].pk)
+    core_services.do_start_tracked_task(now=started + dt.timedelta(hours=1, minutes=55),
+                                        task_id=queued[1].pk)
+    later = started + dt.timedelta(hours=2, minutes=1)
+    assert fail_stale_tracked_tasks(later) == "1 stale running tasks marked failed"
+    killed, busy = (TrackedTask.objects.get(pk=t.pk) for t in queued)
+    assert (killed.state, killed.result) == ("failed", {"error": "", "unexpected": True})
+    assert busy.state == "running"
+    html = browser(manager, "zh-hans").get(BILLING).content.decode()
+    assert "导入因意外错误中止" in html

@@ -425,6 +425,16 @@ def do_record_tracked_progress(*, task_id: int, done: int, total: int | None) ->
         done=done, total=total)
 
 
+def do_fail_stale_tracked_tasks(*, now: dt.datetime, older_than: dt.timedelta) -> int:
+    """Running tasks started longer ago than ``older_than`` whose worker is gone (killed
+    in the middle: its own writes were rolled back with its transaction) are marked
+    failed, so their page stops saying "running". Returns how many."""
+    return TrackedTask.objects.filter(
+        state=TrackedTaskState.RUNNING, started_at__lt=now - older_than,
+    ).update(state=TrackedTaskState.FAILED, finished_at=now,
+             result={"error": "", "unexpected": True})
+
+
 def do_finish_tracked_task(*, now: dt.datetime, task_id: int, result: dict[str, Any],
                            failed: bool = False) -> None:
     """Done (with what it did) or failed (with why, in ``result``); the file stays."""
