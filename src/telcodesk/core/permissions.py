@@ -6,10 +6,21 @@ and integrators receive (``selectors.shown`` applies it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telcodesk.core.models import User
 from telcodesk.core.roles import FULL_NUMBER_ROLES, Role
+
+
+def check_actor(actor: User | None, rule: Callable[[User], bool],
+                refused: Callable[[], Exception]) -> None:
+    """The one way a service checks its staff ``actor``: ``refused()`` (the app's own
+    error) is raised when ``rule``, a function of the app's ``permissions``, does not
+    admit them. An ``actor`` of ``None`` is the system itself (command line, demo,
+    worker, clock)."""
+    if actor is not None and not rule(actor):
+        raise refused()
 
 
 def may_see_full_numbers(user: Any) -> bool:

@@ -36,7 +36,7 @@ from telcodesk.core.models import (
     User,
     hash_token,
 )
-from telcodesk.core.permissions import may_edit_calendar
+from telcodesk.core.permissions import check_actor, may_edit_calendar
 from telcodesk.core.roles import Role
 
 # --- audit log --------------------------------------------------------------
@@ -232,9 +232,9 @@ LAST_YEAR = 2999
 
 def _check_actor(actor: User | None) -> None:
     """``None`` is the system or the command line; a person needs the calendar role."""
-    if actor is not None and not may_edit_calendar(actor):
-        raise CoreError(CoreErrorCode.FORBIDDEN,
-                        _("only a quality manager or an administrator may change the calendar"))
+    check_actor(actor, may_edit_calendar, lambda: CoreError(
+        CoreErrorCode.FORBIDDEN,
+        _("only a quality manager or an administrator may change the calendar")))
 
 
 def _day_label(is_working_day: bool) -> str:

@@ -27,6 +27,7 @@ from telcodesk.core.bulk import BulkTable
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.memo import forget, transaction_memo
 from telcodesk.core.models import Channel, User
+from telcodesk.core.permissions import check_actor
 from telcodesk.core.services import do_audit, do_audit_many
 from telcodesk.notify import templating
 from telcodesk.notify.encoding import sms_length
@@ -494,8 +495,8 @@ def _fields(request: NotifyRequest, *, now: dt.datetime, channel: str, actor: Us
 def do_resend(*, now: dt.datetime, message: OutboxMessage, actor: User | None,
               channel: str = Channel.CONSOLE) -> OutboxMessage:
     """Give a failed, undeliverable or expired message a new attempt (queued now)."""
-    if actor is not None and not may_resend(actor):
-        raise NotifyError(NotifyErrorCode.FORBIDDEN, "your role may not resend messages")
+    check_actor(actor, may_resend,
+                lambda: NotifyError(NotifyErrorCode.FORBIDDEN, "your role may not resend messages"))
     current = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if current.deleted_at is not None:
         raise NotifyError(NotifyErrorCode.DELETED,

@@ -32,6 +32,7 @@ from telcodesk.care.permissions import may_edit_ivr
 from telcodesk.care.routing.outline import OutlineNode, OutlineProblem
 from telcodesk.care.selectors.ivr import check_ivr_outline, ivr_outline
 from telcodesk.core.models import Channel, User
+from telcodesk.core.permissions import check_actor
 from telcodesk.core.services import do_audit
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -59,9 +60,9 @@ class IvrTreeChange:
 
 
 def _check_actor(actor: User | None) -> None:
-    if actor is not None and not may_edit_ivr(actor):
-        raise CareError(CareErrorCode.FORBIDDEN,
-                        "only administrators change the IVR menu, skill groups and queues")
+    check_actor(actor, may_edit_ivr, lambda: CareError(
+        CareErrorCode.FORBIDDEN,
+        "only administrators change the IVR menu, skill groups and queues"))
 
 
 def _clean_name(label: str, value: str, max_length: int) -> str:

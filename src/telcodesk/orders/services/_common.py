@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from telcodesk.core import permissions as core_permissions
 from telcodesk.core import phone
 from telcodesk.core.clock import local
 from telcodesk.core.events import do_publish_event, has_listeners
@@ -95,9 +96,8 @@ def repair_confirm_window() -> dt.timedelta:
 def _require_role(actor: User | None, allowed: Callable[[User], bool], what: str) -> None:
     """Refuse a staff ``actor`` whose roles ``allowed`` (an ``orders.permissions`` rule)
     does not admit; ``None`` is the system itself."""
-    if actor is not None and not allowed(actor):
-        raise OrdersError(OrdersErrorCode.FORBIDDEN,
-                          f"your role may read {what} but not change them")
+    core_permissions.check_actor(actor, allowed, lambda: OrdersError(
+        OrdersErrorCode.FORBIDDEN, f"your role may read {what} but not change them"))
 
 
 def _invalid(message: str) -> OrdersError:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 
 from telcodesk.core import phone
 from telcodesk.core.models import Channel, User
+from telcodesk.core.permissions import check_actor
 from telcodesk.core.services import do_audit
 from telcodesk.orders import permissions
 from telcodesk.orders.errors import OrdersError, OrdersErrorCode
@@ -255,9 +256,8 @@ def do_assign_work_order(*, now: dt.datetime, work_order: WorkOrder,
 
     A staff ``actor`` must hold an assigning role; ``None`` is the system itself.
     """
-    if actor is not None and not permissions.may_assign(actor):
-        raise OrdersError(OrdersErrorCode.FORBIDDEN,
-                          "only branch managers and administrators assign work orders")
+    check_actor(actor, permissions.may_assign, lambda: OrdersError(
+        OrdersErrorCode.FORBIDDEN, "only branch managers and administrators assign work orders"))
     work_order = _locked_work_order(work_order)
     if work_order.status not in TICKET_OPEN:
         raise OrdersError(OrdersErrorCode.ILLEGAL_TRANSITION,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from telcodesk.core import permissions as core_permissions
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ COUNT_ENTRY_REFUSED = "only a quality manager or an administrator may import or 
 def check_actor(actor: User | None, rule: Callable[[User], bool], refusal: str) -> None:
     """Refuse a staff ``actor`` whom ``rule`` (a ``quality.permissions`` function) does
     not allow; ``None`` is the system itself (command line, demo, worker)."""
-    if actor is not None and not rule(actor):
-        raise QualityError(QualityErrorCode.FORBIDDEN, refusal)
+    core_permissions.check_actor(
+        actor, rule, lambda: QualityError(QualityErrorCode.FORBIDDEN, refusal))
 
 
 def check_choice(value: str, choices: list[str], label: str) -> None:
