@@ -289,6 +289,10 @@ def django_db_setup(request, django_test_environment, django_db_blocker,
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _create_from_template(params, name, migrated_template)
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # Always the default database, even when no selected test asks for one (a run of
+    # command-line tests alone): ``_migrated_rows`` reads it, and must never read the
+    # developer's own database.
+    aliases = {*aliases, "default"}
     with django_db_blocker.unblock():
         db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
                                  aliases=aliases, serialized_aliases=serialized_aliases,

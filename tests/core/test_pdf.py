@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from telcodesk.core import pdf as pdf_module
 from telcodesk.core.pdf import Column, PdfDocument, font_paths, pdf_info, pdf_page_count
 from tests.conftest import SHANGHAI
 from tests.pdf_text import pdf_pages, pdf_text
@@ -108,6 +109,25 @@ def test_metadata_is_what_the_caller_passed_and_the_output_is_reproducible():
     # 10:00 in Shanghai, written with its offset: no wall clock involved.
     assert info["CreationDate"] == "D:20250930100000+08'00'"
     assert build() == first
+
+
+def test_fonts_parsed_once_give_the_bytes_of_fpdfs_own_font_loading(monkeypatch):
+    """The fonts are parsed once per process and copied into each document; the
+    document is byte for byte what fpdf2's ``add_font`` gives (so a new fpdf2 that keeps
+    more state in its font objects fails here, not in a reader)."""
+    def build() -> bytes:
+        doc = document(title="投诉处理档案", subject="CP20250930001")
+        doc.heading("一、基本信息")
+        doc.paragraph("客户反映宽带故障修复超时，已按《电信服务规范》答复。" * 20)
+        doc.table([Column("项目", 40), Column("内容", 100)], [["渠道", "10000号热线"]] * 30)
+        return doc.output()
+
+    document(title="先载入字体").output()  # the parsed fonts are warm
+    cached = build()
+    assert build() == cached  # a second copy starts clean
+    monkeypatch.setattr(pdf_module, "_add_font",
+                        lambda pdf, family, path: pdf.add_font(family, "", str(path)))
+    assert build() == cached
 
 
 def test_the_footer_speaks_the_document_language():

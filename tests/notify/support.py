@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
+import pytest
 from django.db import transaction
 
 from telcodesk.core.models import Channel
@@ -108,3 +113,27 @@ class ScriptedTransport:
     def poll_inbound(self) -> list[InboundSms]:
         replies, self.replies = self.replies, []
         return replies
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str,
+               every: float = 0.1) -> None:
+    """Check ``condition`` every ``every`` seconds until it holds; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        pause.wait(every)
+
+
+def outbox_states(database_url: str) -> dict[str, int]:
+    """Messages per state in another process's database (``run_cli.database_url``), read
+    over a connection of its own: cheap enough to poll, where a ``telcodesk manage shell``
+    child costs a second of start-up each time."""
+    query = (f"SELECT state, COUNT(*) FROM {OutboxMessage._meta.db_table} "  # noqa: S608
+             "GROUP BY state")
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as db:
+            return dict(db.execute(query).fetchall())
+    with psycopg.connect(database_url) as db:
+        return dict(db.execute(query).fetchall())

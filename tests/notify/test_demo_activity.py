@@ -6,7 +6,6 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.db import transaction
 
 from telcodesk.core.clock import local
 from telcodesk.core.models import User
@@ -21,17 +20,6 @@ from tests.notify.support import read_lines
 pytestmark = pytest.mark.django_db
 
 SUBSCRIBERS = 400
-
-
-def keys_after_build(now: dt.datetime) -> set[str]:
-    with transaction.atomic():
-        build_demo(now=now, subscribers=SUBSCRIBERS, seed=2026)
-        # The notify activity's own keys; the orders history's keys carry order and
-        # work-order numbers, which database sequences (PostgreSQL) do not roll back.
-        keys = set(OutboxMessage.objects.filter(dedupe_key__startswith="demo:")
-                   .values_list("dedupe_key", flat=True))
-        transaction.set_rollback(True)
-    return keys
 
 
 def test_the_demo_queues_reminders_marketing_and_failures(now, tmp_path, client):
@@ -78,9 +66,3 @@ def test_the_demo_queues_reminders_marketing_and_failures(now, tmp_path, client)
     failures_page = client.get("/console/messages/failures/").content.decode()
     for message in failures:
         assert f'id="message-{message.pk}"' in failures_page
-
-
-def test_the_same_seed_and_day_queue_the_same_messages(now):
-    first = keys_after_build(now)
-    assert first
-    assert keys_after_build(now + dt.timedelta(hours=2)) == first

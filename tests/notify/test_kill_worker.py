@@ -14,15 +14,11 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from telcodesk.notify.simulator import SimulatorProcess
+from tests.notify.support import outbox_states, wait_until
 
 N = 300
 WINDOW = 10  # submits outstanding; the worker claims its default batch (200), far more
@@ -58,16 +54,6 @@ wire = {key: wire_key(key) for key in segments}
 print(json.dumps({"states": {r["state"]: r["n"] for r in rows}, "ids": ids,
                   "segments": segments, "wire": wire}))
 """
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    """Check ``condition`` until it holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        pause.wait(0.2)
 
 
 def report(run_cli) -> dict:
@@ -110,7 +96,8 @@ def test_a_killed_worker_loses_nothing_and_repeats_are_detectable(run_cli, tmp_p
 
         second = start_worker(run_cli, env, log)
         try:
-            wait_until(lambda: report(run_cli)["states"] == {"delivered": N}, timeout=240,
+            wait_until(lambda: outbox_states(run_cli.database_url) == {"delivered": N},
+                       timeout=240,
                        what=f"all {N} messages delivered after the restart")
         finally:
             second.send_signal(signal.SIGTERM)

@@ -10,13 +10,10 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from tests.notify.support import outbox_states, wait_until
 
 QUEUE = """
 import os
@@ -44,16 +41,6 @@ print(json.dumps({"states": {r["state"]: r["n"] for r in rows},
                   "max_attempts": OutboxMessage.objects.aggregate(m=Max("attempts"))["m"],
                   "smsc_ids": SmscMessageId.objects.count()}))
 """
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        pause.wait(0.1)
 
 
 def lines(sink: Path) -> list[dict]:
@@ -103,7 +90,8 @@ def test_two_workers_send_every_message_exactly_once_and_stop_on_sigterm(run_cli
                              stderr=subprocess.PIPE) for _ in range(2)]
     try:
         wait_until(lambda: len(lines(sink)) >= 300, timeout=120, what="300 lines in the sink")
-        wait_until(lambda: report(run_cli)["states"] == {"delivered": 300}, timeout=120,
+        wait_until(lambda: outbox_states(run_cli.database_url) == {"delivered": 300},
+                   timeout=120,
                    what="every message delivered")
     finally:
         outputs = [stop(worker) for worker in workers]
@@ -131,7 +119,8 @@ def test_a_killed_workers_messages_are_taken_over_and_written_once(run_cli, tmp_
     second = run_cli.spawn("worker", "--batch-size", "25", env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
     try:
-        wait_until(lambda: report(run_cli)["states"] == {"delivered": 1500}, timeout=180,
+        wait_until(lambda: outbox_states(run_cli.database_url) == {"delivered": 1500},
+                   timeout=180,
                    what="every message delivered after the takeover")
     finally:
         stop(second)

@@ -27,6 +27,7 @@ PDF.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -135,6 +136,38 @@ def _lib() -> Any:
     return SimpleNamespace(Fpdf=Fpdf, FontFace=fpdf.FontFace, enums=enums)
 
 
+@functools.cache
+def _parsed_font(family: str, path: Path) -> Any:
+    """fpdf2's font object for ``path``, parsed once per process: reading a CJK font's
+    character map and widths (30,000 characters) is most of the time a document takes
+    to start."""
+    pdf = _lib().Fpdf()
+    pdf.add_font(family, "", str(path))
+    return pdf.fonts[family.lower()]
+
+
+def _add_font(pdf: FPDF, family: str, path: Path) -> None:
+    """``pdf.add_font(family, "", path)``, from the parsed font: a copy that shares the
+    read-only tables (widths, character map, descriptor) and has its own state for this
+    document (its number, the glyphs used, the font file the subsetter cuts down at
+    output). ``test_pdf`` checks that the bytes equal fpdf2's own ``add_font``."""
+    from fontTools import ttLib
+    from fpdf.fonts import SubsetMap
+
+    parsed = _parsed_font(family, path)
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(str(path), recalcTimestamp=False,
+                               fontNumber=parsed.collection_font_number, lazy=True)
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[parsed.fontkey] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")
+
+
 class PdfDocument:
     """An A4 document in Chinese (or English) built block by block; ``output()`` gives bytes.
 
@@ -159,7 +192,7 @@ class PdfDocument:
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         pdf.set_auto_page_break(auto=True, margin=MARGIN + FOOTER_HEIGHT - 6)
         for family, path in font_paths().items():
-            pdf.add_font(family, "", str(path))
+            _add_font(pdf, family, path)
         pdf.alias_nb_pages()
         pdf.page_label = page_label or _default_page_label(language)
         pdf.running_title = title if running_title is None else running_title

@@ -53,9 +53,11 @@ DEFAULT_SUBSCRIBERS = 3000
 DEFAULT_SEED = 2026
 MAX_SUBSCRIBERS = 10_000_000
 BATCH_SIZE = 2000
-# Hotline calls per day in the demo's queue_log (a province's 10000 takes far more;
-# this keeps the import at demo start to a second or two).
+# Hotline calls per day in the demo's queue_log at the default size and above (a
+# province's 10000 takes far more; this keeps the import at demo start to a second or
+# two). A smaller demo gets proportionally fewer, never fewer than MIN_HOTLINE_CALLS_PER_DAY.
 HOTLINE_CALLS_PER_DAY = 100
+MIN_HOTLINE_CALLS_PER_DAY = 3
 # Customers activated up to this many years before ``now``.
 HISTORY_YEARS = 12
 
@@ -198,7 +200,8 @@ def build_demo(
         report_start = half_year_before(today)[0]
         summary.hotline_calls = import_demo_hotline(
             now=now, var_dir=settings.VAR_DIR, numbers=live_phone_numbers(limit=5000),
-            days=(today - report_start).days, calls_per_day=HOTLINE_CALLS_PER_DAY, seed=seed,
+            days=(today - report_start).days, calls_per_day=hotline_calls_per_day(subscribers),
+            seed=seed,
             progress=report).calls_added
         queued = outbox_size()
         summary.complaints = build_demo_complaints(now=now, seed=seed, since=report_start,
@@ -210,6 +213,13 @@ def build_demo(
         summary.billing_rows = build_demo_billing(now=now, start=report_start, end=today, seed=seed,
                                                   units=[unit for _city, unit in tree.cities])
     return summary
+
+
+def hotline_calls_per_day(subscribers: int) -> int:
+    """The hotline's daily calls in a demo of ``subscribers`` customers: in proportion up to
+    the default size, ``HOTLINE_CALLS_PER_DAY`` from there on."""
+    share = HOTLINE_CALLS_PER_DAY * subscribers // DEFAULT_SUBSCRIBERS
+    return max(MIN_HOTLINE_CALLS_PER_DAY, min(HOTLINE_CALLS_PER_DAY, share))
 
 
 # --- organisation -------------------------------------------------------------

@@ -32,6 +32,7 @@ from telcodesk.core.calendar import DayKind, load_calendar
 from telcodesk.core.clock import local, operator_zone
 from telcodesk.core.memo import forget, transaction_memo
 from telcodesk.core.models import OrgUnit, User
+from telcodesk.core.ranges import rows_per_range
 from telcodesk.core.roles import Role
 from telcodesk.core.selectors import in_force_q, scope_q
 from telcodesk.sla import computation
@@ -335,15 +336,16 @@ def finished_clock_totals(*, start: dt.datetime, end: dt.datetime,
     bounds = [*starts, end]
     # The kinds are picked from the groups afterwards: a per-row ``kind IN (…)`` test
     # costs more than the few extra groups of the other kinds.
-    base = SlaClock.objects.filter(state=ClockState.STOPPED)
-    parts = [base.filter(stopped_at__gte=bounds[index], stopped_at__lt=bounds[index + 1])
-             .values("service", "kind", "area", "org_unit_id", "request_types",
-                     "indicator_limit_unit", "indicator_timely")
-             .annotate(bucket=Value(index, output_field=IntegerField()), n=Count("*"),
-                       total=Sum("indicator_duration"), longest=Max("indicator_duration"))
-             .order_by()
-             for index in range(len(starts))]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    def aggregate(first: dt.datetime, last: dt.datetime, index: int) -> QuerySet[Any, Any]:
+        return (SlaClock.objects.filter(state=ClockState.STOPPED, stopped_at__gte=first,
+                                        stopped_at__lt=last)
+                .values("service", "kind", "area", "org_unit_id", "request_types",
+                        "indicator_limit_unit", "indicator_timely")
+                .annotate(bucket=Value(index, output_field=IntegerField()), n=Count("*"),
+                          total=Sum("indicator_duration"), longest=Max("indicator_duration"))
+                .order_by())
+
+    rows = rows_per_range(aggregate, bounds)
     days = [s.astimezone(zone).date() for s in starts]
     merged: dict[tuple[Any, ...], list[Any]] = {}
     wanted = set(kinds)

@@ -36,6 +36,7 @@ from telcodesk.care.selectors.contacts import calls_visible_to
 from telcodesk.care.selectors.hotline_stats import DEFAULT_THRESHOLD_SECONDS
 from telcodesk.core.clock import operator_zone
 from telcodesk.core.models import User
+from telcodesk.core.ranges import rows_per_range
 from telcodesk.sla.selectors import bucket_starts, day_bucket_index
 
 
@@ -77,8 +78,9 @@ def threshold_case() -> Case:
     return Case(*whens, default=Value(DEFAULT_THRESHOLD_SECONDS), output_field=IntegerField())
 
 
-def _on_time() -> Q:
-    return Q(call_outcome=CallOutcome.ANSWERED, call_wait_seconds__lte=threshold_case())
+def _on_time(threshold: Case | None = None) -> Q:
+    return Q(call_outcome=CallOutcome.ANSWERED,
+             call_wait_seconds__lte=threshold if threshold is not None else threshold_case())
 
 
 def _short_abandon() -> Q:
@@ -153,20 +155,22 @@ def _grouped_sums(start: dt.datetime, end: dt.datetime,
 def _bucket_sums(bounds: list[dt.datetime]) -> dict[int, list[int]]:
     answered = Q(call_outcome=CallOutcome.ANSWERED)
     with_wait = answered & Q(call_wait_seconds__isnull=False)
-    parts = [_counted_calls(bounds[index], bounds[index + 1])
-             .annotate(bucket=Value(index, output_field=IntegerField()))
-             .values("bucket")
-             .annotate(offered=Count("*"), answered=Count("pk", filter=answered),
-                       waited=Count("pk", filter=with_wait),
-                       wait=Sum("call_wait_seconds", filter=with_wait),
-                       on_time=Count("pk", filter=_on_time()),
-                       short=Count("pk", filter=_short_abandon()))
-             .order_by()
-             for index in range(len(bounds) - 1)]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    on_time = _on_time(threshold_case())
+
+    def aggregate(start: dt.datetime, end: dt.datetime, index: int) -> QuerySet[Any, Any]:
+        return (_counted_calls(start, end)
+                .annotate(bucket=Value(index, output_field=IntegerField()))
+                .values("bucket")
+                .annotate(offered=Count("*"), answered=Count("pk", filter=answered),
+                          waited=Count("pk", filter=with_wait),
+                          wait=Sum("call_wait_seconds", filter=with_wait),
+                          on_time=Count("pk", filter=on_time),
+                          short=Count("pk", filter=_short_abandon()))
+                .order_by())
+
     return {row["bucket"]: [row["offered"], row["answered"], row["waited"],
                             int(row["wait"] or 0), row["on_time"], row["short"]]
-            for row in rows}
+            for row in rows_per_range(aggregate, bounds)}
 
 
 def calls_behind(*, start: dt.datetime, end: dt.datetime, statistic: str, user: User,
