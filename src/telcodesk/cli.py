@@ -623,6 +623,8 @@ def print_where_to_go(host: str, port: int, logins: list[tuple[str, str, str, st
 @click.option("--no-serve", is_flag=True, help="Build the demo data and exit.")
 def demo(subscribers: int, seed_value: int, host: str, port: int, no_serve: bool) -> None:
     """Migrate, build the demo operator if the database is empty, run everything."""
+    # Links in the demo's SMS (the survey page) point at the address it serves.
+    os.environ.setdefault("TELCODESK_PUBLIC_URL", f"http://{host}:{port}")
     setup_django()
     from telcodesk.demo.builder import demo_logins
 

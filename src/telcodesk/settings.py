@@ -325,5 +325,8 @@ TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS = (
     os.environ.get("TELCODESK_HOTLINE_EXCLUDE_SHORT_ABANDONS", "1") not in ("0", "false", "no"))
 # Days a subscriber may answer a satisfaction survey by SMS.
 TELCODESK_SURVEY_REPLY_DAYS = float(os.environ.get("TELCODESK_SURVEY_REPLY_DAYS", "7"))
+# Where subscribers reach the self-service pages (the survey link in the survey SMS):
+# scheme, host and port, no path. The demo sets it to the address it serves.
+TELCODESK_PUBLIC_URL = os.environ.get("TELCODESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A complaint by the same subscriber about the same category within this many days is a repeat.
 TELCODESK_COMPLAINT_REPEAT_DAYS = int(os.environ.get("TELCODESK_COMPLAINT_REPEAT_DAYS", "30"))

@@ -215,7 +215,7 @@ def test_note_reply_and_close_with_the_survey(clock_at, people, home, now):
     assert complaint.state == "replied" and complaint.reply_text == "经核查多扣费用已退还。"
     page = client.get(f"{url}/").content.decode()
     assert 'id="close-form"' in page and 'id="reply-form"' not in page
-    assert "met, 1 day to spare" in page
+    assert "met, 1 day 19 hours to spare" in page  # 48 hours, replied after 5
     assert client.post(f"{url}/close/", {"send_survey": "on"}).status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == "closed" and complaint.survey_sent_at == now + hours(5)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
@@ -22,6 +25,7 @@ from telcodesk.care.models import (
 from telcodesk.care.selectors import complaints as selectors
 from telcodesk.care.services import complaints as services
 from telcodesk.care.services.surveys import do_answer_survey
+from telcodesk.core import clock as core_clock
 from telcodesk.core import phone
 from telcodesk.sla import services as sla_services
 from telcodesk.sla.models import SlaAlert, SlaClock, StaffAlertNumber
@@ -318,6 +322,13 @@ def test_reply_close_and_the_survey_sms(now, home, people):
     [survey] = outbox("satisfaction_survey")
     assert survey.recipient == home.customer.contact_phone
     assert "1满意" in survey.body and complaint.code in survey.body
+    # The SMS carries the survey link, which opens this complaint's survey page.
+    link = re.search(r"https?://\S+/my/survey/\S+/", survey.body)
+    assert link, survey.body
+    assert link.group(0).startswith(settings.TELCODESK_PUBLIC_URL)
+    with mock.patch.object(core_clock, "now", return_value=now + hours(4)):
+        page = Client().get(link.group(0).removeprefix(settings.TELCODESK_PUBLIC_URL))
+    assert page.status_code == 200 and complaint.code in page.content.decode()
     assert kinds(complaint)[-2:] == [ComplaintEventKind.CLOSED, ComplaintEventKind.SURVEY_SENT]
     assert selectors.survey_pending(complaint)
 

@@ -120,8 +120,8 @@ def test_templates_page_shows_length_encoding_and_sms_count(client, staff):
     row = re.search(r'<tr id="template-package_change-zh-hans">.*?</tr>', html, re.S)
     assert row is not None
     assert "UCS-2" in row.group(0)
-    # The sample is 77 UCS-2 characters: two SMS (67 per part).
-    assert re.search(r"\b77\b", row.group(0))
+    # The sample is 82 UCS-2 characters: two SMS (67 per part).
+    assert re.search(r"\b82\b", row.group(0))
     assert re.search(r"\b2 (SMS|条)", row.group(0))
     english = re.search(r'<tr id="template-reconnection-en">.*?</tr>', html, re.S)
     assert english is not None and "GSM 7-bit" in english.group(0)

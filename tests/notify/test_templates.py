@@ -41,7 +41,12 @@ def test_render_fills_named_placeholders_and_formats_instants_in_the_operator_zo
                   {"number": "18912345678", "time": at(10, 5), "package": "天翼畅享129元"},
                   language="zh-hans")
     assert text == ("【演示电信】尊敬的客户，您的18912345678已于2025年9月30日10:05成功办理"
-                    "天翼畅享129元套餐变更，次月生效。如有疑问请致电10000。")
+                    "套餐变更，新套餐为天翼畅享129元，次月生效。如有疑问请致电10000。")
+    # A number stored in E.164 reads as the subscriber dials it; a package named
+    # "…套餐" does not read "套餐套餐".
+    text = render(kind.templates["zh-hans"], {"number": "+8618138412506", "time": at(10, 5),
+                                              "package": "天翼59元套餐"}, language="zh-hans")
+    assert "您的18138412506已于" in text and "+86" not in text and "套餐套餐" not in text
     english = render(kind.templates["en"], {"number": "1", "time": at(10, 5), "package": "P"},
                      language="en")
     assert "2025-09-30 10:05" in english

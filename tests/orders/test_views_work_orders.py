@@ -43,9 +43,9 @@ def people(org, make_staff):
     return People
 
 
-def login(user) -> Client:
+def login(user, language: str = "en") -> Client:
     """A signed-in browser that asks for English pages (the default is Chinese)."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
 
@@ -174,6 +174,25 @@ def test_pause_with_a_reason_then_resume(clock_at, people, home, now):
     assert wo.status == TicketStatus.IN_PROGRESS
     timeline = client.get(f"/console/work-orders/{wo.code}/").content.decode()
     assert "上门未遇" in timeline
+
+
+def test_a_wait_the_standard_does_not_exclude_says_the_clock_keeps_running(
+        clock_at, people, home, now):
+    wo = report(now, home.broadband, people.agent)
+    client = login(people.manager, language="zh-hans")
+    response = client.post(f"/console/work-orders/{wo.code}/pause/",
+                           {"reason": "awaiting_parts", "note": "光猫缺货"}, follow=True)
+    page = response.content.decode()
+    assert "等待已记录" in page and "计时继续" in page and "已暂停计时" not in page
+    wo.refresh_from_db()
+    assert wo.status == TicketStatus.PENDING and wo.sla_clock.state == "running"
+    badge = page.split('id="wo-sla"', 1)[1].split("</span>", 1)[0]
+    assert "等待中，计时继续" in badge and 'data-sla="paused"' not in page
+    # An excluded reason does pause it, and says so.
+    wo2 = report(now, home.mobile, people.agent)
+    page = client.post(f"/console/work-orders/{wo2.code}/pause/",
+                       {"reason": "customer_absent"}, follow=True).content.decode()
+    assert "已暂停计时" in page and 'data-sla="paused"' in page
 
 
 def test_checklist_steps_in_order_then_resolve(clock_at, people, home, now):

@@ -66,8 +66,8 @@ _KINDS: tuple[Kind, ...] = (
               "the {package} plan. Questions? Call 10000.",
     }, reminder=True),
     Kind("package_change", Category.SERVICE, _("Package change"), ("number", "time", "package"), {
-        "zh-hans": _SIGN + "尊敬的客户，您的{number}已于{time}成功办理{package}套餐变更，次月生效。"
-                   "如有疑问请致电10000。",
+        "zh-hans": _SIGN + "尊敬的客户，您的{number}已于{time}成功办理套餐变更，"
+                   "新套餐为{package}，次月生效。如有疑问请致电10000。",
         "en": "[Demo Telecom] Dear customer, the change of {number} to the {package} plan was "
               "done at {time} and takes effect next month. Questions? Call 10000.",
     }, reminder=True),
@@ -164,11 +164,11 @@ _KINDS: tuple[Kind, ...] = (
         "en": "[Demo Telecom] Your complaint {reference}: {summary}",
     }),
     Kind("satisfaction_survey", Category.SERVICE, _("Satisfaction survey"),
-         ("reference",), {
+         ("reference", "link"), {
         "zh-hans": _SIGN + "您对投诉（{reference}）的处理是否满意？请回复数字："
-                   "1满意，2基本满意，3不满意。",
+                   "1满意，2基本满意，3不满意；或打开 {link} 作答。",
         "en": "[Demo Telecom] Were you satisfied with how we handled complaint {reference}? "
-              "Reply 1 satisfied, 2 fairly satisfied, 3 dissatisfied.",
+              "Reply 1 satisfied, 2 fairly satisfied, 3 dissatisfied, or answer at {link}",
     }),
     # --- staff alerts ---------------------------------------------------------------------
     Kind("deadline_warning", Category.ALERT, _("Deadline warning"),

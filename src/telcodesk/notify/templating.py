@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from telcodesk.core import phone
 from telcodesk.core.clock import local
 from telcodesk.notify.errors import NotifyError, NotifyErrorCode
 from telcodesk.notify.kinds import DEFAULT_LANGUAGE, OPT_OUT_LINES, Category, Kind
@@ -84,9 +85,16 @@ def check_template(template: str, allowed: Iterable[str]) -> None:
         )
 
 
+# A domestic number as stored (E.164): ``+86`` then the national number.
+_DOMESTIC = re.compile(r"^\+86\d{7,12}$")
+
+
 def format_value(value: Any, language: str) -> str:
-    """A context value as it reads in an SMS: instants in the operator's zone."""
+    """A context value as it reads in an SMS: instants in the operator's zone, a
+    domestic number as the subscriber dials it (``18138412506``, not ``+8618138412506``)."""
     english = language.startswith("en")
+    if isinstance(value, str) and _DOMESTIC.match(value):
+        return phone.national(value)
     if isinstance(value, dt.datetime):
         moment = local(value)
         return f"{moment:%Y-%m-%d %H:%M}" if english else \

@@ -11,15 +11,28 @@ from django.utils.translation import ngettext
 
 
 def describe_duration(value: dt.timedelta) -> str:
-    """``3 hours``, ``2 days``, ``25 minutes``: the largest whole unit, for a glance."""
+    """``3 hours 20 minutes``, ``1 day 23 hours``, ``25 minutes``: the two largest units,
+    the smaller one left out when it is zero. Never reads less than a whole unit more
+    than it is: 47 hours 59 minutes left is ``1 day 23 hours``, not ``1 day``."""
     seconds = abs(int(value.total_seconds()))
-    if seconds >= 86400:
-        days = seconds // 86400
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    if seconds >= 3600:
-        hours = seconds // 3600
-        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    minutes = max(1, seconds // 60)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        if hours:
+            text = _("%(larger)s %(smaller)s") % {
+                "larger": text, "smaller": ngettext("%(n)d hour", "%(n)d hours", hours)
+                % {"n": hours}}
+        return text
+    if hours:
+        text = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        if minutes:
+            text = _("%(larger)s %(smaller)s") % {
+                "larger": text, "smaller": ngettext("%(n)d minute", "%(n)d minutes", minutes)
+                % {"n": minutes}}
+        return text
+    minutes = max(1, minutes)
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from telcodesk.care.errors import CareError, CareErrorCode
@@ -218,6 +219,11 @@ def survey_token(complaint: Complaint) -> str:
     after the survey was sent) is checked when the answer arrives.
     """
     return signing.Signer(salt=SURVEY_TOKEN_SALT).sign(complaint.code)
+
+
+def survey_link(complaint: Complaint) -> str:
+    """The survey page's address as the survey SMS gives it (``TELCODESK_PUBLIC_URL``)."""
+    return settings.TELCODESK_PUBLIC_URL + reverse("my:survey", args=[survey_token(complaint)])
 
 
 def complaint_by_survey_token(token: str) -> Complaint:

@@ -617,7 +617,8 @@ def do_close_complaint(*, now: dt.datetime, actor: User, complaint: Complaint,
         fields += ["survey_sent_at", "survey_number", "satisfaction", "satisfaction_at"]
         if recipient:
             do_notify(now=now, kind="satisfaction_survey", recipient=recipient,
-                      context={"reference": locked.code},
+                      context={"reference": locked.code,
+                               "link": selectors.survey_link(locked)},
                       dedupe_key=f"complaint:{locked.code}:survey:{locked.reopened_count}",
                       channel=audit_channel, customer=locked.customer, subject=locked.code,
                       actor=actor)

@@ -113,7 +113,7 @@ def do_answer_survey(*, now: dt.datetime, complaint: Complaint, raw_text: str, c
           and locked.survey_number):
         # Ask once more, politely: one repeat per survey at most.
         do_notify(now=now, kind="satisfaction_survey", recipient=locked.survey_number,
-                  context={"reference": locked.code},
+                  context={"reference": locked.code, "link": selectors.survey_link(locked)},
                   dedupe_key=f"complaint:{locked.code}:survey-again:{locked.reopened_count}",
                   channel=Channel.SYSTEM, customer=locked.customer, subject=locked.code)
     complaint_services._sync(complaint, locked)

@@ -17,6 +17,7 @@ back as form errors or an error message, changing nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,12 @@ def queue_row(work_order: WorkOrder, *, now: dt.datetime) -> QueueRow:
         return QueueRow(work_order, "none", None, describe_time_left(None, "none"))
     status = clock_status(sla, now=now)
     left = time_left(sla, now=now)
-    return QueueRow(work_order, status, left, describe_time_left(left, status))
+    label = describe_time_left(left, status)
+    if work_order.status in TICKET_PAUSED and status not in ("paused", "stopped"):
+        # Waiting for a reason the standard does not exclude: the wait is on record but
+        # the clock keeps running, and the badge says so (never "paused").
+        label = _("waiting, clock running: %(t)s") % {"t": label}
+    return QueueRow(work_order, status, left, label)
 
 
 # --- queues --------------------------------------------------------------------------------------
@@ -205,16 +211,17 @@ def work_order_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _act(request: HttpRequest, code: str, form_name: str, form: Any,
-         action: Any, success: str) -> HttpResponse:
-    """Validate ``form``, run ``action(work_order, cleaned_data)``; errors re-render the page."""
+         action: Any, success: str | Callable[[WorkOrder], str]) -> HttpResponse:
+    """Validate ``form``, run ``action(work_order, cleaned_data)``; errors re-render the page.
+    ``success`` is the message, or makes it from the work order ``action`` returned."""
     work_order = selectors.work_order_for(_viewer(request), code)
     if form.is_valid():
         try:
-            action(work_order, form.cleaned_data)
+            done = action(work_order, form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, success)
+            messages.success(request, success if isinstance(success, str) else success(done))
             return redirect("console:work_order", code=work_order.code)
     work_order = selectors.work_order_for(_viewer(request), code)
     context = _work_order_context(request, work_order, forms={form_name: form})
@@ -254,7 +261,18 @@ def work_order_pause(request: HttpRequest, code: str) -> HttpResponse:
     form = order_forms.PauseForm(request.POST)
     return _act(request, code, "pause", form, lambda wo, data: services.do_pause_work_order(
         now=clock.now(), work_order=wo, reason=data["reason"], note=data.get("note", ""),
-        actor=user), _("Clock paused."))
+        actor=user), _pause_message)
+
+
+def _pause_message(work_order: WorkOrder) -> str:
+    """A pause stops the clock only for a reason its standard excludes."""
+    sla = work_order.sla_clock
+    if sla is not None:
+        sla.refresh_from_db(fields=["state"])
+    if sla is not None and clock_status(sla, now=clock.now()) != "paused":
+        return _("The wait is recorded. The standard does not exclude this reason, so the "
+                 "clock keeps running.")
+    return _("Clock paused.")
 
 
 @login_required
