@@ -9,31 +9,29 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+_UNITS = (
+    (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+    (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+    (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
+)
+
 
 def describe_duration(value: dt.timedelta) -> str:
     """``3 hours 20 minutes``, ``1 day 23 hours``, ``25 minutes``: the two largest units,
     the smaller one left out when it is zero. Never reads less than a whole unit more
     than it is: 47 hours 59 minutes left is ``1 day 23 hours``, not ``1 day``."""
-    seconds = abs(int(value.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        text = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-        if hours:
-            text = _("%(larger)s %(smaller)s") % {
-                "larger": text, "smaller": ngettext("%(n)d hour", "%(n)d hours", hours)
-                % {"n": hours}}
-        return text
-    if hours:
-        text = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-        if minutes:
-            text = _("%(larger)s %(smaller)s") % {
-                "larger": text, "smaller": ngettext("%(n)d minute", "%(n)d minutes", minutes)
-                % {"n": minutes}}
-        return text
-    minutes = max(1, minutes)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    seconds = max(60, abs(int(value.total_seconds())))  # at least a minute
+    for index, (size, words) in enumerate(_UNITS):
+        if seconds >= size:
+            text = words(seconds // size) % {"n": seconds // size}
+            if index + 1 < len(_UNITS):
+                smaller_size, smaller_words = _UNITS[index + 1]
+                smaller = seconds % size // smaller_size
+                if smaller:
+                    text = _("%(larger)s %(smaller)s") % {
+                        "larger": text, "smaller": smaller_words(smaller) % {"n": smaller}}
+            return text
+    raise AssertionError("unreachable: at least a minute")
 
 
 def describe_time_left(left: dt.timedelta | None, status: str, *, stopped_early: str,
