@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -59,6 +60,23 @@ def team(org, people, now):
 def report(now, line, actor, description="宽带无法上网"):
     return work_orders.do_report_fault(now=now, actor=actor, channel="hotline", subscription=line,
                                     description=description)
+
+
+def test_the_fault_and_order_forms_default_to_where_the_person_works(people):
+    def selected(user, url: str) -> tuple[str, list[str]]:
+        page = login(user, language="zh-hans").get(url).content.decode()
+        field = re.search(r'<select name="channel".*?</select>', page, re.S)
+        assert field, page
+        chosen = re.search(r'<option value="(\w+)"[^>]*selected', field.group(0))
+        return (chosen.group(1) if chosen else "",
+                re.findall(r'<option value="(\w*)"', field.group(0)))
+
+    assert selected(people.clerk, "/console/work-orders/new/") == (
+        "counter", ["counter", "self_service", "hotline"])  # a person never picks "API"
+    assert selected(people.agent, "/console/work-orders/new/")[0] == "hotline"
+    assert selected(people.manager, "/console/work-orders/new/")[0] == "hotline"
+    assert selected(people.clerk, "/console/orders/new/") == (
+        "counter", ["counter", "self_service", "hotline"])
 
 
 def test_hotline_agent_registers_a_fault_by_number(clock_at, people, home):

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from telcodesk.orders.forms._common import ANY
+from telcodesk.orders.forms._common import ANY, PERSON_CHANNELS, PersonChannelForm
 from telcodesk.orders.models import (
     ItemKind,
     OrderChannel,
@@ -25,7 +25,9 @@ CONSOLE_ORDER_KINDS = [
 ]
 
 
-class OrderForm(forms.Form):
+class OrderForm(PersonChannelForm):
+    default_channel = OrderChannel.COUNTER
+
     number = forms.CharField(label=_("Line or phone number"), max_length=40)
     kind = forms.ChoiceField(label=_("Request"),
                              choices=[(k.value, k.label) for k in CONSOLE_ORDER_KINDS])
@@ -35,8 +37,7 @@ class OrderForm(forms.Form):
                                max_length=40,
                                help_text=_("For a value-added service order or cancellation."))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
-    channel = forms.ChoiceField(label=_("Channel"), choices=OrderChannel.choices,
-                                initial=OrderChannel.COUNTER)
+    channel = forms.ChoiceField(label=_("Channel"), choices=PERSON_CHANNELS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,9 +16,8 @@ from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
 from telcodesk.core.widgets import QuickSelect
 from telcodesk.orders import permissions
-from telcodesk.orders.forms._common import ANY
+from telcodesk.orders.forms._common import ANY, PERSON_CHANNELS, PersonChannelForm
 from telcodesk.orders.models import (
-    OrderChannel,
     Severity,
     StepResult,
     Team,
@@ -132,10 +131,9 @@ class ChecklistStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class FaultForm(forms.Form):
+class FaultForm(PersonChannelForm):
     number = forms.CharField(label=_("Line or phone number"), max_length=40)
-    channel = forms.ChoiceField(label=_("Reported via"), choices=OrderChannel.choices,
-                                initial=OrderChannel.HOTLINE)
+    channel = forms.ChoiceField(label=_("Reported via"), choices=PERSON_CHANNELS)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices,
                                  initial=Severity.MINOR)
     description = forms.CharField(label=_("What the subscriber reports"), max_length=2000,

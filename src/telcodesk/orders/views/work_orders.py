@@ -348,7 +348,7 @@ def fault_new(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     if not permissions.may_change_tickets(user):
         raise PermissionDenied
-    form = order_forms.FaultForm(request.POST or None,
+    form = order_forms.FaultForm(request.POST or None, user=user,
                                  initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
