@@ -373,3 +373,17 @@ def test_the_dossier_prints_the_record_and_masks_numbers_unless_the_role_shows_t
     # The default language is the console's (Chinese); the record is the same.
     chinese = build_dossier_pdf(complaint, now=later)
     assert pdf_info(chinese)["Subject"] == complaint.code
+
+
+def test_the_owner_sees_the_contact_number_to_call_back_and_no_one_else_does(
+        clock_at, people, home, now):
+    complaint = receive(now, people.handler, customer=home.customer,
+                        contact_number="+8613912345678")
+    owner_page = login(people.handler).get(f"/console/complaints/{complaint.code}/")
+    contact = owner_page.content.decode().split('id="complaint-contact">', 1)[1]
+    contact = contact.split("</dd>", 1)[0]
+    assert 'href="tel:13912345678"' in contact and "13912345678</a>" in contact
+    # Another handler of the same branch, who does not own it, sees it masked.
+    other = login(people.handler2).get(f"/console/complaints/{complaint.code}/")
+    contact = other.content.decode().split('id="complaint-contact">', 1)[1].split("</dd>")[0]
+    assert "139****5678" in contact and "tel:" not in contact

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telcodesk.core.permissions import may_see_full_numbers
 from telcodesk.core.roles import Role
 
 if TYPE_CHECKING:
@@ -84,6 +85,16 @@ def may_work_on(user: User, complaint: Complaint) -> bool:
     if user.has_role(Role.COMPLAINT_HANDLER) and _sees(user, complaint):
         return True
     return may_reassign(user, complaint)
+
+
+def may_call_back(user: User, complaint: Complaint) -> bool:
+    """Whether ``user`` sees the complainant's contact number in full on this complaint:
+    its owner and its handler (to call back), and whoever sees numbers in full anyway.
+    Everyone else sees it masked."""
+    if not user.is_active:
+        return False
+    return (user.pk in (complaint.owner_id, complaint.handler_id)
+            or may_see_full_numbers(user))
 
 
 # --- hotline -------------------------------------------------------------------------------

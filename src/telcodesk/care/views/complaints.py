@@ -302,9 +302,12 @@ def _complaint_context(request: HttpRequest, complaint: Complaint, *,
     can_work = permissions.may_work_on(user, complaint)
     working = complaint.state in selectors.WORKING_STATES
     closed = complaint.state == ComplaintState.CLOSED
+    call_back = permissions.may_call_back(user, complaint)
     return {
         "c": complaint,
         "now": now,
+        "contact": phone.shown_number(complaint.contact_number, full=call_back),
+        "call_back": call_back and bool(complaint.contact_number),
         "clocks": _clock_views(complaint, now=now),
         "timeline": selectors.complaint_timeline(complaint),
         "answers": selectors.survey_answers(complaint),
