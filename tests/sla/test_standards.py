@@ -147,7 +147,10 @@ def test_public_page_shows_the_standards_in_force_without_login(client):
     assert "Broadband" in text and "Fixed telephone" in text and "Mobile" in text
     assert "装机入网平均时间" in text
     assert "Customer&#x27;s own access line" in text or "Customer's own access line" in text
-    assert "unverified" in text
+    # One card per limit, with what does not count; no internal notes, no inline styles
+    # (the content security policy allows none).
+    assert 'class="standard-card"' in text and "Not counted:" in text
+    assert "unverified" not in text and "<style" not in text
 
 
 def test_the_standard_in_force_is_asked_once_per_transaction_and_a_change_is_seen(now):
