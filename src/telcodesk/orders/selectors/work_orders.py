@@ -99,6 +99,18 @@ def work_order_for(user: User, code: str) -> WorkOrder:
     return work_order
 
 
+def assignable_technicians(user: User) -> QuerySet[User]:
+    """The technicians and installers of ``user``'s branch subtree a work order may be
+    given to, by username, each with their teams (prefetched, by code) and ``open_load``:
+    how many open work orders are assigned to them now. One query, and one for the teams."""
+    field_staff = User.objects.filter(groups__name__in=sorted(permissions.FIELD_ROLES))
+    return (User.objects.filter(scope_q(user), is_active=True, pk__in=field_staff.values("pk"))
+            .annotate(open_load=Count("work_orders", distinct=True,
+                                      filter=Q(work_orders__status__in=TICKET_OPEN)))
+            .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("code")))
+            .order_by("username"))
+
+
 def work_orders_of_subscription(subscription_id: int) -> QuerySet[WorkOrder]:
     """A line's work orders, newest first (for the subscriber's own pages; unscoped)."""
     return (WorkOrder.objects.filter(subscription_id=subscription_id)
