@@ -28,7 +28,7 @@ HIDDEN_FROM_FRONT_LINE = (IVR, FIGURES, REPORT, NETWORK, BILLING, TEMPLATES, TOK
 
 
 def menu_of(client: Client) -> list[str]:
-    html = client.get("/console/").content.decode()
+    html = client.get("/console/customers/").content.decode()
     nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
     assert nav is not None
     return re.findall(r'href="([^"]+)"', nav.group(0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
@@ -19,10 +20,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from telcodesk.care.selectors import complaints as complaint_selectors
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
-from telcodesk.web import ratelimit
+from telcodesk.orders.selectors import work_orders as work_order_selectors
+from telcodesk.web import permissions, ratelimit
 from telcodesk.web.forms import LoginForm
 
 API_DOCS_URL = "/tmf-api/docs"
@@ -118,7 +121,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Each role's console home: technicians and installers go to their own work
+    orders; managers see what needs them; everyone lands on the sections they may open."""
+    user = cast(User, request.user)
+    if permissions.lands_on_own_work(user):
+        return redirect("console:my_work_orders")
+    context: dict[str, object] = {}
+    if permissions.sees_oversight(user):
+        now = clock.now()
+        alarms = work_order_selectors.team_alarms(user, now=now)
+        context["oversight"] = {
+            "teams": [alarm for alarm in alarms if alarm.team_code],
+            "breached": sum(alarm.breached for alarm in alarms),
+            "warning": sum(alarm.warning for alarm in alarms),
+            "unassigned": work_order_selectors.unassigned_open_count(user),
+            "complaints": complaint_selectors.complaint_limit_counts(user, now=now),
+        }
+    return render(request, "web/home.html", context)
 
 
 # --- error pages (``handler403``, ``handler404``, ``handler500`` in the root URL map) ----------

@@ -60,6 +60,7 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=ANY + list(WorkOrderKind.choices), widget=QuickSelect)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+    unassigned = forms.BooleanField(label=_("Only unassigned"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
