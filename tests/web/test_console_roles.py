@@ -121,3 +121,11 @@ def test_the_500_page_renders_without_database_or_user(django_assert_num_queries
     assert response.status_code == 500
     html = response.content.decode()
     assert "出错了" in html and 'href="/console/"' in html and "返回控制台首页" in html
+
+
+def test_the_calls_page_links_to_the_figures_only_for_those_who_may_see_them(org, make_staff):
+    clerk = signed_in(make_staff("clerk", org.xiaodian, Role.COUNTER_CLERK))
+    assert f'href="{FIGURES}"' not in clerk.get(CALLS).content.decode()
+    agent = signed_in(make_staff("agent", org.xiaodian, Role.HOTLINE_AGENT))
+    html = agent.get(CALLS).content.decode()
+    assert f'href="{FIGURES}"' in html and "热线统计" in html
