@@ -37,3 +37,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("standards/", include(quality_urls.public_patterns)),
 ]
+
+handler403 = "telcodesk.web.views.error_403"
+handler404 = "telcodesk.web.views.error_404"
+handler500 = "telcodesk.web.views.error_500"

@@ -19,12 +19,12 @@ SECRET = re.compile(r"tdk_[0-9a-f]{8}_[A-Za-z0-9_\-]{20,}")
 
 @pytest.fixture
 def clerk(org, make_staff):
-    return make_staff("clerk_xd", org.xiaodian, Role.COUNTER_CLERK)
+    return make_staff("clerk_xd", org.xiaodian, Role.BRANCH_MANAGER)
 
 
 @pytest.fixture
 def other_clerk(org, make_staff):
-    return make_staff("clerk_xd2", org.xiaodian, Role.COUNTER_CLERK)
+    return make_staff("clerk_xd2", org.xiaodian, Role.BRANCH_MANAGER)
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_clerk_cannot_issue_a_token_for_someone_else(client, clerk, other_clerk)
 
 def test_administrator_manages_tokens_of_the_subtree(client, admin, clerk, org, make_staff,
                                                      now):
-    outsider = make_staff("clerk_dt", org.yungang, Role.COUNTER_CLERK)
+    outsider = make_staff("clerk_dt", org.yungang, Role.BRANCH_MANAGER)
     outside = do_issue_token(now=now, user=outsider, name="outside", actor=outsider,
                              channel="cli")
     client.force_login(admin)

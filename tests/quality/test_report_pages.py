@@ -36,7 +36,8 @@ def manager(records, make_staff):
 
 @pytest.fixture
 def clerk(records, make_staff):
-    return make_staff("clerk", records.taiyuan, Role.COUNTER_CLERK)
+    """A branch manager of one city (the report's words are not theirs to write)."""
+    return make_staff("clerk", records.taiyuan, Role.BRANCH_MANAGER)
 
 
 def client_for(user, language: str = "zh-hans") -> Client:
@@ -90,7 +91,7 @@ def test_a_bad_period_is_a_message(manager):
     assert "unknown period" in page.content.decode()
 
 
-def test_a_city_clerk_sees_their_city_only(clerk):
+def test_a_city_manager_sees_their_city_only(clerk):
     client = client_for(clerk)
     html = client.get(REPORTS).content.decode()
     assert "演示电信太原分公司2025年下半年服务质量状况报告" in html

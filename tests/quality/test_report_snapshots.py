@@ -88,7 +88,7 @@ def test_the_page_reads_the_kept_figures_and_computes_again_on_the_worker(
 
 def test_only_staff_who_see_the_scope_may_compute_it(org, make_staff):
     add_records(org)
-    clerk = make_staff("clerk", org.taiyuan, Role.COUNTER_CLERK)
+    clerk = make_staff("clerk", org.taiyuan, Role.BRANCH_MANAGER)  # a city manager
     response = client_for(clerk).post(reverse("console:report_compute", args=["2025H2"]),
                                       {"unit": "dt", "language": "en"})
     assert response.status_code == 404  # another city: not even shown

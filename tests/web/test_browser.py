@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def shop(org, make_staff):
     make_staff("clerk_xd", org.xiaodian, Role.COUNTER_CLERK)
     make_staff("installer_xd", org.xiaodian, Role.INSTALLER)
+    make_staff("manager_xd", org.xiaodian, Role.BRANCH_MANAGER)
     customer = CustomerFactory(code="C000000101", name="王建国", org_unit=org.xiaodian,
                                contact_phone="+8613812345678", tier="gold",
                                address="太原市小店区长治路 1 号")
@@ -79,11 +80,12 @@ def test_installer_on_a_phone_sees_masked_numbers(browser, browser_settings, con
         context.close()
 
 
-def test_clerk_creates_and_revokes_an_api_token(page, console_login, live_server, shop,
-                                                tmp_path):
+def test_manager_creates_and_revokes_an_api_token(page, console_login, live_server, shop,
+                                                  tmp_path):
     from telcodesk.core.selectors import active_token
 
-    console_login(page, "clerk_xd")
+    console_login(page, "manager_xd")
+    page.click("nav.mainnav details.nav-more summary")
     page.click("nav.mainnav a[href='/console/tokens/']")
     page.click("a[href='/console/tokens/new/']")
     page.fill("input[name=name]", "CRM sync")

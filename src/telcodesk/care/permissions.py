@@ -18,7 +18,10 @@ Complaints (``docs/complaints.md``):
   line (its subtree and the units above it; ``selectors.complaints
   .staff_to_transfer_to``).
 
-Hotline: every staff member sees the hotline pages (``may_see_hotline``); only
+Hotline: every staff member sees the calls (``may_see_hotline``); hotline agents and
+managers see the hotline figures (``may_see_hotline_figures``); hotline agents,
+quality managers and administrators read the IVR menu and skill groups
+(``may_see_ivr``); only
 administrators change the IVR menu, skill groups and queue map
 (``may_edit_ivr``); staff who talk with customers record interactions
 (``may_record_interactions``, TMF683 ``POST``).
@@ -48,6 +51,13 @@ MANAGER_ROLES = frozenset({Role.BRANCH_MANAGER, Role.QUALITY_MANAGER, Role.ADMIN
 RECORDING_ROLES = frozenset({Role.COUNTER_CLERK, Role.VIP_CLERK, Role.HOTLINE_AGENT,
                              Role.COMPLAINT_HANDLER, Role.REPAIR_TECHNICIAN, Role.INSTALLER,
                              Role.BRANCH_MANAGER, Role.ADMINISTRATOR})
+
+
+# Roles that see the hotline figures (offered, answered, abandoned, answer times).
+HOTLINE_FIGURE_ROLES = frozenset({Role.HOTLINE_AGENT, Role.BRANCH_MANAGER,
+                                  Role.QUALITY_MANAGER, Role.ADMINISTRATOR})
+# Roles that read the IVR menu, the skill groups and their queues.
+IVR_VIEW_ROLES = frozenset({Role.HOTLINE_AGENT, Role.QUALITY_MANAGER, Role.ADMINISTRATOR})
 
 
 # --- complaints ------------------------------------------------------------------------------
@@ -103,6 +113,16 @@ def may_call_back(user: User, complaint: Complaint) -> bool:
 def may_see_hotline(user: User) -> bool:
     """Staff members (and superusers) see the hotline pages: calls, figures, routing."""
     return bool(user.is_staff or user.is_superuser)
+
+
+def may_see_hotline_figures(user: User) -> bool:
+    """Hotline agents, managers and administrators see the hotline figures."""
+    return bool(user.is_superuser or (user.is_staff and user.has_role(*HOTLINE_FIGURE_ROLES)))
+
+
+def may_see_ivr(user: User) -> bool:
+    """Hotline agents, quality managers and administrators read the IVR menu."""
+    return bool(user.is_superuser or (user.is_staff and user.has_role(*IVR_VIEW_ROLES)))
 
 
 def may_edit_ivr(user: User) -> bool:

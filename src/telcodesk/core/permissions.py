@@ -35,6 +35,16 @@ def may_edit_calendar(user: User) -> bool:
     return user.is_superuser or user.has_role(Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 
 
+# Roles that use the TMF Open API with bearer tokens (integrations, reports, scripts).
+TOKEN_ROLES = frozenset({Role.ADMINISTRATOR, Role.BRANCH_MANAGER, Role.QUALITY_MANAGER})
+
+
+def may_use_tokens(user: User) -> bool:
+    """Managers and administrators (and superusers) hold API tokens; the roles that serve
+    customers at the counter, on the phone or in the field do not."""
+    return user.is_superuser or user.has_role(*TOKEN_ROLES)
+
+
 def may_administer_tokens(user: User) -> bool:
     """Administrators (and superusers) see, issue and revoke the API tokens of the users
     in their branch subtree; everyone else only their own."""

@@ -36,7 +36,7 @@ from telcodesk.core.models import (
     User,
     hash_token,
 )
-from telcodesk.core.permissions import check_actor, may_edit_calendar
+from telcodesk.core.permissions import check_actor, may_edit_calendar, may_use_tokens
 from telcodesk.core.roles import Role
 
 # --- audit log --------------------------------------------------------------
@@ -189,7 +189,10 @@ class IssuedToken:
 def do_issue_token(
     *, now: dt.datetime, user: User, name: str, actor: User | None, channel: str
 ) -> IssuedToken:
-    """Issue a bearer token for ``user``. The raw secret is returned once."""
+    """Issue a bearer token for ``user``. The raw secret is returned once. A staff
+    ``actor`` must hold a role that uses tokens (``permissions.may_use_tokens``)."""
+    check_actor(actor, may_use_tokens, lambda: CoreError(
+        CoreErrorCode.FORBIDDEN, _("Only managers and administrators hold API tokens.")))
     if not user.is_active:
         raise CoreError(CoreErrorCode.INVALID, f"user {user.username!r} is inactive")
     prefix = secrets.token_hex(4)

@@ -42,7 +42,7 @@ from telcodesk.core.forms import (
     HolidayNoticeForm,
 )
 from telcodesk.core.models import Channel, User
-from telcodesk.core.permissions import may_administer_tokens, may_edit_calendar
+from telcodesk.core.permissions import may_administer_tokens, may_edit_calendar, may_use_tokens
 from telcodesk.core.selectors import scope_q, tokens_visible_to
 from telcodesk.core.services import (
     do_enter_holiday_notice,
@@ -186,6 +186,14 @@ def calendar_day_remove(request: HttpRequest) -> HttpResponse:
 # --- API tokens ----------------------------------------------------------------------------
 
 
+def _token_user(request: HttpRequest) -> User:
+    """The signed-in user, if their role uses API tokens (403 otherwise)."""
+    viewer = cast(User, request.user)
+    if not may_use_tokens(viewer):
+        raise PermissionDenied(_("Only managers and administrators hold API tokens."))
+    return viewer
+
+
 def _token_owners(user: User) -> QuerySet[User]:
     """Whom ``user`` may issue a token for: themselves, or (administrators) their subtree."""
     if not may_administer_tokens(user):
@@ -229,7 +237,7 @@ class TokenCreateForm(forms.Form):
 @login_required
 @require_GET
 def token_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = _token_user(request)
     tokens = tokens_visible_to(viewer).order_by("revoked_at", "-created_at")
     return render(request, "core/tokens.html", {
         "tokens": tokens,
@@ -241,7 +249,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = _token_user(request)
     form = TokenCreateForm(request.POST or None, viewer=viewer)
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data.get("user") or viewer
@@ -264,7 +272,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = _token_user(request)
     token = get_object_or_404(tokens_visible_to(viewer), pk=pk)
     if request.method == "POST":
         if token.revoked_at is None:

@@ -21,6 +21,8 @@ COUNT_VIEW_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR, Role.BRANCH_MANAGE
 COUNT_ENTRY_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 # Who changes which requests feed which indicator (the admin's membership rows).
 MEMBERSHIP_EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
+# Who opens the half-year report pages.
+REPORT_VIEW_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR, Role.BRANCH_MANAGER)
 # Who writes the report's words and publishes it.
 REPORT_EDIT_ROLES = (Role.QUALITY_MANAGER, Role.ADMINISTRATOR)
 # Org-unit kinds whose staff see the whole operator's report.
@@ -40,6 +42,11 @@ def may_view_quality_counts(user: User) -> bool:
 def may_enter_quality_counts(user: User) -> bool:
     """Who may import counter files, place cells and enter billing-error counts."""
     return user.is_superuser or user.has_role(*COUNT_ENTRY_ROLES)
+
+
+def may_see_reports(user: User) -> bool:
+    """Who may open the half-year service-quality report pages."""
+    return user.is_superuser or user.has_role(*REPORT_VIEW_ROLES)
 
 
 def may_edit_report(user: User) -> bool:

@@ -2,7 +2,12 @@
 
 ``NAV_ITEMS`` lists the console's sections. An item is shown when its URL name
 resolves (an app that is not built yet is skipped) and, if it has one, its
-predicate accepts the signed-in user. Apps add their section here.
+rule accepts the signed-in user. Each rule is a function of the owning app's
+``permissions`` module, the same one its page answers 403 with: the menu never
+offers a page that refuses its user. Apps add their section here.
+
+The menu shows the first ``NAV_PRIMARY`` sections a user may open on its line and
+the rest under "More", so it keeps to one line at 1280 px for every role.
 """
 
 from __future__ import annotations
@@ -17,8 +22,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 import telcodesk
+from telcodesk.care.permissions import may_see_hotline_figures, may_see_ivr
 from telcodesk.core.models import User
-from telcodesk.quality.permissions import may_view_quality_counts
+from telcodesk.core.permissions import may_use_tokens
+from telcodesk.notify.permissions import may_edit_templates
+from telcodesk.quality.permissions import may_see_reports, may_view_quality_counts
+
+# How many sections stand on the menu's line; the others go under "More".
+NAV_PRIMARY = 6
 
 
 @dataclass(frozen=True)
@@ -40,24 +51,23 @@ NAV_ITEMS: list[NavItem] = [
             _("Complaints from every channel, owned from first contact to closure.")),
     NavItem("console:calls", _("Hotline calls"), None,
             _("Calls imported from the call centre, linked to customers.")),
-    NavItem("console:hotline_stats", _("Hotline figures"), None,
+    NavItem("console:hotline_stats", _("Hotline figures"), may_see_hotline_figures,
             _("Offered, answered, abandoned and answer times by group, queue, hour and day.")),
-    NavItem("console:ivr", _("IVR and skill groups"), None,
+    NavItem("console:ivr", _("IVR and skill groups"), may_see_ivr,
             _("The 10000 menu tree, skill groups and the queues they use.")),
     NavItem("console:network_imports", _("Network counters"), may_view_quality_counts,
             _("Busy-hour counters of the radio cells: import files, place cells in branches.")),
     NavItem("console:billing_errors", _("Billing errors"), may_view_quality_counts,
             _("Erroneous and all charge records per month, entered or imported.")),
-    NavItem("console:reports", _("Quality report"), None,
+    NavItem("console:reports", _("Quality report"), may_see_reports,
             _("The half-year service-quality report: figures, words, downloads, publication.")),
     NavItem("console:notify_failures", _("Message failures"), None,
             _("SMS that could not be delivered; resend them.")),
-    NavItem("console:notify_templates", _("Message templates"),
-            lambda user: user.is_superuser or user.has_role("administrator"),
+    NavItem("console:notify_templates", _("Message templates"), may_edit_templates,
             _("The text of every kind of SMS, with its length.")),
     NavItem("console:calendar", _("Working calendar"), None,
             _("Statutory holidays, adjusted working days and local overrides.")),
-    NavItem("console:tokens", _("API tokens"), None,
+    NavItem("console:tokens", _("API tokens"), may_use_tokens,
             _("Bearer tokens for the TMF Open API.")),
 ]
 
@@ -89,7 +99,12 @@ def nav_links(request: HttpRequest) -> list[NavLink]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    links = nav_links(request)
+    more = links[NAV_PRIMARY:] if len(links) > NAV_PRIMARY + 1 else []
     return {
         "telcodesk_version": telcodesk.__version__,
-        "nav_links": nav_links(request),
+        "nav_links": links,
+        "nav_primary": links[:len(links) - len(more)],
+        "nav_more": more,
+        "nav_more_active": any(link.active for link in more),
     }

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render, resolve_url
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from telcodesk.care.selectors import complaints as complaint_selectors
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, User
 from telcodesk.core.services import do_audit
-from telcodesk.web import ratelimit
+from telcodesk.orders.selectors import work_orders as work_order_selectors
+from telcodesk.web import permissions, ratelimit
 from telcodesk.web.forms import LoginForm
 
 API_DOCS_URL = "/tmf-api/docs"
@@ -116,4 +121,51 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Each role's console home: technicians and installers go to their own work
+    orders; managers see what needs them; everyone lands on the sections they may open."""
+    user = cast(User, request.user)
+    if permissions.lands_on_own_work(user):
+        return redirect("console:my_work_orders")
+    context: dict[str, object] = {}
+    if permissions.sees_oversight(user):
+        now = clock.now()
+        alarms = work_order_selectors.team_alarms(user, now=now)
+        context["oversight"] = {
+            "teams": [alarm for alarm in alarms if alarm.team_code],
+            "breached": sum(alarm.breached for alarm in alarms),
+            "warning": sum(alarm.warning for alarm in alarms),
+            "unassigned": work_order_selectors.unassigned_open_count(user),
+            "complaints": complaint_selectors.complaint_limit_counts(user, now=now),
+        }
+    return render(request, "web/home.html", context)
+
+
+# --- error pages (``handler403``, ``handler404``, ``handler500`` in the root URL map) ----------
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refused page, in the console's style and the user's language, with a way back.
+    The exception's text is not shown: it need not be meant for a user."""
+    return render(request, "web/error.html", {
+        "status": 403,
+        "heading": _("You may not open this page"),
+        "explanation": _("Your role does not give access to this page. The console menu "
+                         "lists the pages you may open."),
+    }, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An unknown address or a record the user may not see (scoping answers "not found")."""
+    return render(request, "web/error.html", {
+        "status": 404,
+        "heading": _("Page not found"),
+        "explanation": _("There is no such page, or what it shows is not in your branch. "
+                         "Check the address, or start again from the console."),
+    }, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """A failed page. Renders without the database, the session or a signed-in user:
+    no context processors run (the template gets a plain context)."""
+    html = loader.get_template("web/500.html").render({"home_url": "/console/"})
+    return HttpResponseServerError(html)

@@ -55,6 +55,7 @@ class QueueFilterForm(forms.Form):
                                     "words of the summary."))
     mine = forms.BooleanField(label=_("Only mine"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    near = forms.BooleanField(label=_("Only near the limit"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -92,13 +92,14 @@ def _search_q(q: str) -> Q:
 
 
 def complaint_queue(user: User, *, state: str = "", category: str = "", channel: str = "",
-                    mine: bool = False, overdue: bool = False, q: str = "",
-                    now: dt.datetime | None = None) -> QuerySet[Complaint]:
+                    mine: bool = False, overdue: bool = False, near: bool = False,
+                    q: str = "", now: dt.datetime | None = None) -> QuerySet[Complaint]:
     """Complaints to work on, the most urgent first.
 
     ``state``: a ``ComplaintState`` value, ``all``, or empty for every state but
     closed. ``mine``: those the user handles or owns. ``overdue``: reply clock
-    running past its due time at ``now`` (required then). ``q``: a complaint
+    running past its due time at ``now`` (required then). ``near``: reply clock
+    running past its warning time but not yet due at ``now`` (required then). ``q``: a complaint
     number, customer number or name, a phone number, or words of the summary.
     Sorted by the reply clock: running clocks by due time, then complaints
     without a running clock, newest first.
@@ -121,6 +122,10 @@ def complaint_queue(user: User, *, state: str = "", category: str = "", channel:
             raise ValueError("overdue needs now")
         complaints = complaints.filter(reply_clock__state="running",
                                        reply_clock__due_at__lte=now)
+    if near:
+        if now is None:
+            raise ValueError("near needs now")
+        complaints = complaints.filter(_near_limit(now))
     if q.strip():
         complaints = complaints.filter(_search_q(q))
     return complaints.annotate(
@@ -128,6 +133,22 @@ def complaint_queue(user: User, *, state: str = "", category: str = "", channel:
                      When(reply_clock__state="paused", then=Value(1)),
                      default=Value(2), output_field=IntegerField()),
     ).order_by("urgency", F("reply_clock__due_at").asc(nulls_last=True), "-received_at", "-id")
+
+
+def _near_limit(now: dt.datetime) -> Q:
+    return Q(reply_clock__state="running", reply_clock__warn_at__lte=now,
+             reply_clock__due_at__gt=now)
+
+
+def complaint_limit_counts(user: User, *, now: dt.datetime) -> dict[str, int]:
+    """How many complaints of the user's queue (not closed) have a reply clock near its
+    limit (``near``: past the warning time) or past it (``overdue``) at ``now``: the
+    queue's ``near`` and ``overdue`` filters, counted in one query."""
+    counts = (complaints_visible_to(user).filter(state__in=QUEUE_STATES).order_by()
+              .aggregate(near=Count("pk", filter=_near_limit(now)),
+                         overdue=Count("pk", filter=Q(reply_clock__state="running",
+                                                      reply_clock__due_at__lte=now))))
+    return {key: int(counts[key] or 0) for key in ("near", "overdue")}
 
 
 @dataclass(frozen=True)

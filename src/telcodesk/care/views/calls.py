@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from telcodesk.care.forms.calls import CallFilterForm
+from telcodesk.care.permissions import may_see_hotline_figures
 from telcodesk.care.selectors.contacts import (
     calls_visible_to,
     contact_for,
@@ -51,7 +52,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "care/call_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+                  {"form": form, "page": page, "query": query.urlencode(),
+                   "may_see_figures": may_see_hotline_figures(user)})
 
 
 def _fault_url(user: User, caller: str) -> str:

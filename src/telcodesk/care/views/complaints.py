@@ -131,6 +131,7 @@ def _queue(user: User, *, now: dt.datetime, filters: dict[str, Any],
         user, state=filters.get("state") or "", category=filters.get("category") or "",
         channel=filters.get("channel") or "", mine=bool(filters.get("mine")),
         overdue=bool(filters.get("overdue")) if overdue is None else overdue,
+        near=bool(filters.get("near")) and overdue is None,
         q=filters.get("q") or "", now=now)
 
 

@@ -25,7 +25,7 @@ from telcodesk.care.selectors.hotline_stats import (
     hotline_report,
     last_complete_month,
 )
-from telcodesk.care.views._common import staff_member
+from telcodesk.care.views._common import figures_viewer
 from telcodesk.core import charts, clock
 
 
@@ -64,7 +64,7 @@ def _charts(by_day: HotlineFigures, by_group: HotlineFigures, by_hour: HotlineFi
 @login_required
 @require_GET
 def hotline_stats(request: HttpRequest) -> HttpResponse:
-    staff_member(request)
+    figures_viewer(request)
     if request.GET:
         form = StatsPeriodForm(request.GET)
     else:

@@ -46,7 +46,7 @@ from telcodesk.care.services.ivr import (
     do_replace_ivr_tree,
     do_update_skill_group,
 )
-from telcodesk.care.views._common import staff_member
+from telcodesk.care.views._common import ivr_viewer, staff_member
 from telcodesk.core import clock
 from telcodesk.core.models import Channel, User
 
@@ -62,7 +62,7 @@ def administrator(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def ivr_page(request: HttpRequest) -> HttpResponse:
-    user = staff_member(request)
+    user = ivr_viewer(request)
     return render(request, "care/ivr.html", {
         "tree": ivr_tree(),
         "groups": list(skill_groups()),

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q, visible_org_units
 from telcodesk.core.widgets import QuickSelect
-from telcodesk.orders import permissions
 from telcodesk.orders.forms._common import ANY, PERSON_CHANNELS, PersonChannelForm
 from telcodesk.orders.models import (
     Severity,
@@ -24,6 +24,7 @@ from telcodesk.orders.models import (
     TicketStatus,
     WorkOrderKind,
 )
+from telcodesk.orders.selectors import work_orders as work_order_selectors
 from telcodesk.sla import selectors as sla_selectors
 
 
@@ -31,10 +32,16 @@ def visible_teams(user: User) -> Any:
     return Team.objects.filter(scope_q(user)).select_related("org_unit").order_by("code")
 
 
-def assignable_technicians(user: User) -> Any:
-    return (User.objects.filter(scope_q(user), is_active=True,
-                                groups__name__in=sorted(permissions.FIELD_ROLES))
-            .distinct().order_by("username"))
+class TechnicianChoiceField(forms.ModelChoiceField):
+    """A technician as a dispatcher chooses one: name, teams and current load (the
+    queryset comes from ``selectors.work_orders.assignable_technicians``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        teams = " / ".join(team.name for team in obj.teams.all()) or gettext("no team")
+        load = getattr(obj, "open_load", 0)
+        return ngettext("%(name)s · %(teams)s · %(count)d open work order",
+                        "%(name)s · %(teams)s · %(count)d open work orders", load) % {
+            "name": obj, "teams": teams, "count": load}
 
 
 class QueueFilterForm(forms.Form):
@@ -52,6 +59,7 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=ANY + list(WorkOrderKind.choices), widget=QuickSelect)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+    unassigned = forms.BooleanField(label=_("Only unassigned"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,8 +76,8 @@ class QueueFilterForm(forms.Form):
 class AssignForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(),
                                   required=False, empty_label=_("No team"))
-    technician = forms.ModelChoiceField(label=_("Technician"), queryset=User.objects.none(),
-                                        required=False, empty_label=_("Nobody"))
+    technician = TechnicianChoiceField(label=_("Technician"), queryset=User.objects.none(),
+                                       required=False, empty_label=_("Nobody"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +86,7 @@ class AssignForm(forms.Form):
         assert isinstance(team_field, forms.ModelChoiceField)
         assert isinstance(tech_field, forms.ModelChoiceField)
         team_field.queryset = visible_teams(user)
-        tech_field.queryset = assignable_technicians(user)
+        tech_field.queryset = work_order_selectors.assignable_technicians(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

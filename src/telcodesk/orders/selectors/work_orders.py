@@ -8,9 +8,11 @@ record is "not found" (404), never "forbidden".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q
@@ -99,6 +101,18 @@ def work_order_for(user: User, code: str) -> WorkOrder:
     return work_order
 
 
+def assignable_technicians(user: User) -> QuerySet[User]:
+    """The technicians and installers of ``user``'s branch subtree a work order may be
+    given to, by username, each with their teams (prefetched, by code) and ``open_load``:
+    how many open work orders are assigned to them now. One query, and one for the teams."""
+    field_staff = User.objects.filter(groups__name__in=sorted(permissions.FIELD_ROLES))
+    return (User.objects.filter(scope_q(user), is_active=True, pk__in=field_staff.values("pk"))
+            .annotate(open_load=Count("work_orders", distinct=True,
+                                      filter=Q(work_orders__status__in=TICKET_OPEN)))
+            .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("code")))
+            .order_by("username"))
+
+
 def work_orders_of_subscription(subscription_id: int) -> QuerySet[WorkOrder]:
     """A line's work orders, newest first (for the subscriber's own pages; unscoped)."""
     return (WorkOrder.objects.filter(subscription_id=subscription_id)
@@ -107,7 +121,7 @@ def work_orders_of_subscription(subscription_id: int) -> QuerySet[WorkOrder]:
 
 def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
                      unit: OrgUnit | None = None, status: str | None = None,
-                     kind: str | None = None) -> QuerySet[WorkOrder]:
+                     kind: str | None = None, unassigned: bool = False) -> QuerySet[WorkOrder]:
     """Open work orders the user works on, the most urgent first.
 
     Sorted by the SLA due time of running clocks (least time left first), then
@@ -117,7 +131,7 @@ def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
 
     ``status``: a TMF621 status, or ``open`` (default: every open status),
     ``warning`` / ``breached`` (running clocks past their warning / due time at
-    ``now``) or ``paused``.
+    ``now``) or ``paused``. ``unassigned``: only those no technician holds.
     """
     # What a row of the queue shows, no more: no events, attachments, customer or order.
     work_orders = (WorkOrder.objects.filter(scope_q(user))
@@ -132,6 +146,8 @@ def work_order_queue(user: User, *, now: dt.datetime, team: Team | None = None,
         work_orders = work_orders.filter(org_unit__path__startswith=unit.path)
     if kind:
         work_orders = work_orders.filter(kind=kind)
+    if unassigned:
+        work_orders = work_orders.filter(technician__isnull=True)
     if status in (None, "", "open"):
         work_orders = work_orders.filter(status__in=TICKET_OPEN)
     elif status == "warning":
@@ -217,6 +233,51 @@ def technicians_for(work_order: WorkOrder) -> QuerySet[User]:
 def _ancestor_paths(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def split_today_appointments(work_orders: Iterable[WorkOrder], *, now: dt.datetime,
+                             ) -> tuple[list[WorkOrder], list[WorkOrder]]:
+    """``work_orders`` (in queue order) split into those with an appointment today (local
+    time of ``now``), by appointment time, and the others, in their order."""
+    today = timezone.localdate(now)
+    booked: list[WorkOrder] = []
+    others: list[WorkOrder] = []
+    for wo in work_orders:
+        start = wo.appointment_start
+        (booked if start is not None and timezone.localdate(start) == today else others).append(wo)
+    booked.sort(key=lambda wo: (wo.appointment_start, wo.pk))
+    return booked, others
+
+
+@dataclass(frozen=True)
+class TeamAlarm:
+    """A team's open work orders past their limit (``breached``) or near it (``warning``)."""
+
+    team_code: str  # "" for work orders without a team
+    team_name: str
+    breached: int
+    warning: int
+
+
+def team_alarms(user: User, *, now: dt.datetime) -> list[TeamAlarm]:
+    """Per team, the open work orders of the user's branch subtree that are breached or
+    in warning at ``now`` (``work_order_queue``'s ``status`` of the same names), worst
+    first; teams with neither are left out. One query."""
+    running = Q(sla_clock__state="running")
+    rows = (WorkOrder.objects.filter(scope_q(user), running, status__in=TICKET_OPEN,
+                                     sla_clock__warn_at__lte=now)
+            .order_by().values("team__code", "team__name")
+            .annotate(breached=Count("pk", filter=Q(sla_clock__due_at__lte=now)),
+                      warning=Count("pk", filter=Q(sla_clock__due_at__gt=now))))
+    alarms = [TeamAlarm(team_code=row["team__code"] or "", team_name=row["team__name"] or "",
+                        breached=row["breached"], warning=row["warning"]) for row in rows]
+    return sorted(alarms, key=lambda a: (-a.breached, -a.warning, a.team_code))
+
+
+def unassigned_open_count(user: User) -> int:
+    """Open work orders of the user's branch subtree that no technician holds."""
+    return WorkOrder.objects.filter(scope_q(user), status__in=TICKET_OPEN,
+                                    technician__isnull=True).count()
 
 
 def queue_colour_counts(work_orders: QuerySet[WorkOrder], *,

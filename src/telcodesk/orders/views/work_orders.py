@@ -104,7 +104,8 @@ def queue_row(work_order: WorkOrder, *, now: dt.datetime) -> QueueRow:
 def _queue(user: User, *, now: dt.datetime, filters: dict[str, Any]) -> Any:
     work_orders = selectors.work_order_queue(
         user, now=now, team=filters.get("team"), unit=filters.get("unit"),
-        status=filters.get("status") or None, kind=filters.get("kind") or None)
+        status=filters.get("status") or None, kind=filters.get("kind") or None,
+        unassigned=bool(filters.get("unassigned")))
     if filters.get("mine"):
         work_orders = work_orders.filter(technician=user)
     return work_orders
@@ -140,8 +141,13 @@ def work_order_queue(request: HttpRequest) -> HttpResponse:
 def my_work_orders(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     now = clock.now()
-    rows = [queue_row(wo, now=now) for wo in _queue(user, now=now, filters={"mine": True})]
-    return render(request, "orders/my_work_orders.html", {"rows": rows, "now": now})
+    booked, others = selectors.split_today_appointments(
+        _queue(user, now=now, filters={"mine": True}), now=now)
+    today_rows = [queue_row(wo, now=now) for wo in booked]
+    rows = [queue_row(wo, now=now) for wo in others]
+    return render(request, "orders/my_work_orders.html",
+                  {"today_rows": today_rows, "rows": rows, "now": now,
+                   "total": len(today_rows) + len(rows)})
 
 
 # --- one work order ----------------------------------------------------------------------------

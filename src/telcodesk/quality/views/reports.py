@@ -44,6 +44,7 @@ from telcodesk.quality.indicators.types import IndicatorResult, Scope
 from telcodesk.quality.permissions import (
     may_edit_report,
     may_publish_report,
+    may_see_reports,
     sees_operator_report,
 )
 from telcodesk.quality.report.document import ReportDocument, assemble_document
@@ -70,7 +71,11 @@ from telcodesk.quality.services.reports import do_publish_report, do_save_narrat
 
 
 def _viewer(request: HttpRequest) -> User:
-    return cast(User, request.user)
+    viewer = cast(User, request.user)
+    if not may_see_reports(viewer):
+        raise PermissionDenied(_("Only quality managers, branch managers and administrators "
+                                 "see the service-quality report."))
+    return viewer
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,25 @@
     }
   }
 
+  // <button data-nav-toggle>: open or fold the console menu on narrow screens.
+  function onNavToggle(event) {
+    var button = event.target.closest("[data-nav-toggle]");
+    if (!button) { return; }
+    var bar = button.closest(".topbar");
+    var open = bar.classList.toggle("nav-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  // A click outside the open "More" list closes it.
+  function onOutsideClick(event) {
+    document.querySelectorAll("details.nav-more[open]").forEach(function (details) {
+      if (!details.contains(event.target)) { details.removeAttribute("open"); }
+    });
+  }
+
   document.addEventListener("click", onCopyClick);
+  document.addEventListener("click", onNavToggle);
+  document.addEventListener("click", onOutsideClick);
   document.addEventListener("change", onChange);
   document.documentElement.classList.add("js");
 }());
