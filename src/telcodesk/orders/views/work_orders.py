@@ -157,7 +157,11 @@ def _checklist(work_order: WorkOrder) -> list[dict[str, Any]]:
 def _status_choices(work_order: WorkOrder) -> list[tuple[str, str]]:
     allowed = TICKET_TRANSITIONS.get(work_order.status, frozenset())
     labels = dict(TicketStatus.choices)
-    return [(value, str(labels[value])) for value in TicketStatus.values if value in allowed]
+    # The usual next steps first, the refusals last.
+    order = (TicketStatus.IN_PROGRESS, TicketStatus.PENDING, TicketStatus.HELD,
+             TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.ACKNOWLEDGED,
+             TicketStatus.REJECTED, TicketStatus.CANCELLED)
+    return [(value, str(labels[value])) for value in order if value in allowed]
 
 
 def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
