@@ -74,7 +74,7 @@ ALLOWED = frozenset({
     "UTF", "BOM", "GB18030", "ok", "OK", "RSRP", "SINR", "KPI", "Top", "PUK", "PIN", "SIM", "eSIM",
     "USIM", "IMEI", "IMSI", "ICCID", "MSISDN", "ACD", "CTI", "AHT", "ASA", "FCR", "CSAT",
     "NPS", "MML", "Bearer", "E164", "QR", "APP", "App", "app", "UTC", "GMT", "AM", "PM",
-    "Open",  # TMF Open API, the specifications' name
+    "Open", "TM", "Forum", "OpenAPI",  # TM Forum Open API, OpenAPI: the specifications' names
     "English",  # the language switch names each language in itself
     "td",  # the brand mark
     "Y", "N",  # the keys an SMS asks the subscriber to reply with
@@ -263,6 +263,9 @@ def _record_pages(viewer: User) -> list[str]:
     pages += [f"/console/quality/clocks/{pk}/" for pk in _one_per(
         SlaClock.objects.filter(inside("org_unit")).order_by("pk"), "state", key="pk",
         limit=4)]
+    name = Customer.objects.filter(inside("org_unit")).values_list("name", flat=True).first()
+    pages += [f"/console/customers/?q={name or ''}", "/console/complaints/?state=all",
+              "/console/work-orders/?status=closed", "/console/orders/?state=completed"]
     for code in DRILL_DOWNS:
         pages += [f"/console/quality/records/?code={code}&period={PERIOD}",
                   f"/console/quality/records/?code={code}&period={PERIOD}&late=1"]
@@ -326,3 +329,11 @@ def test_the_reader_finds_english_and_lets_codes_through():
     assert "const" not in " ".join(pieces)
     found = [w for piece in pieces for w in untranslated_words(piece, frozenset())]
     assert found == ["acknowledged", "inProgress", "Search", "customers", "Search"]
+
+
+def test_the_public_pages_are_in_chinese(demo, db):
+    findings = Findings()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for url in ("/", "/console/login/"):
+        findings.read(client, url, demo)
+    assert findings.problems == [], "\n".join(findings.problems)
