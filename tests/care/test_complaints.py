@@ -413,7 +413,7 @@ def test_regulator_appeal(now, home, people):
     assert dossier.code == complaint.code and dossier.regulator_appeal
     assert [c.kind for c in dossier.clocks] == ["complaint_reply", "complaint_regulator"]
     assert dossier.clocks[1].status == "breached"  # 402 h > 360 h, never replied
-    assert any("limit 360 h" in line for line in dossier.clocks[1].lines)
+    assert any("时限 360 小时" in line for line in dossier.clocks[1].lines)  # in Chinese
     assert [r.kind for r in dossier.timeline] == [ComplaintEventKind.RECEIVED,
                                                   ComplaintEventKind.APPEALED]
 

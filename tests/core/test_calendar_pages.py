@@ -203,3 +203,12 @@ def test_an_override_in_an_uncovered_year_is_a_form_error(browser, manager):
     assert response.status_code == 200
     assert f"does not cover {NEXT}" in response.content.decode()
     assert not CalendarDay.objects.exists()
+
+
+def test_notice_lines_take_the_chinese_keywords_too():
+    from telcodesk.core.forms import parse_day_lines
+
+    days, errors = parse_day_lines("2027-01-01 放假 元旦\n2027-02-07 上班 春节调休")
+    assert errors == []
+    assert [(day.isoformat(), working) for day, working, _name in days] == [
+        ("2027-01-01", False), ("2027-02-07", True)]

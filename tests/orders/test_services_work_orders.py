@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from telcodesk.core.models import AuditEntry, TmfEvent
 from telcodesk.core.scheduler import registered_jobs
@@ -39,8 +40,11 @@ def test_fault_report_becomes_a_repair_ticket_with_its_clock(now, fault, home):
         "broadband", "repair", "urban", "ordinary")
     assert clock.due_at == now + 24 * H  # broadband repair, urban: 24 clock hours
     assert clock.subject_label.startswith(fault.code)
-    event, = selectors.timeline(fault)
+    with translation.override("zh-hans"):
+        entry, = selectors.timeline(fault)
+    event = entry.event
     assert (event.kind, event.to_status) == ("created", "acknowledged")
+    assert entry.to_status == "已受理"  # what the timeline shows: the label, not the code
     assert AuditEntry.objects.filter(action="work_order.create", target_id=fault.code).exists()
 
 
@@ -86,7 +90,7 @@ def test_excluded_pause_extends_the_due_time(now, fault, staff):
     fault.refresh_from_db()
     assert fault.sla_clock.counted_duration == 7
     assert fault.sla_clock.timely is True
-    kinds = [e.kind for e in selectors.timeline(fault)]
+    kinds = [e.event.kind for e in selectors.timeline(fault)]
     assert kinds == ["created", "paused", "resumed", "status_changed"]
 
 
@@ -209,7 +213,7 @@ def test_reopen_within_seven_days_is_a_repeat_on_the_same_ticket(now, fault, sta
     assert fault.status == "inProgress" and fault.reopened_count == 1 and fault.is_repeat
     assert fault.resolved_at is None
     assert fault.sla_clock.state == "running"  # the same clock continues
-    assert selectors.timeline(fault)[-1].kind == "reopened"
+    assert selectors.timeline(fault)[-1].event.kind == "reopened"
 
 
 def test_reopen_of_a_closed_ticket_within_seven_days_opens_a_linked_repeat(now, fault, staff):
@@ -301,7 +305,7 @@ def test_notes_and_attachments(now, fault, staff, settings, tmp_path):
                                    content_type="application/x-msdownload", actor=staff.tech)
     with pytest.raises(OrdersError):
         services.do_add_note(now=now, work_order=fault, text=" ", actor=staff.tech)
-    assert [e.kind for e in selectors.timeline(fault)] == ["created", "note", "attachment"]
+    assert [e.event.kind for e in selectors.timeline(fault)] == ["created", "note", "attachment"]
 
 
 # --- scoping and the queue --------------------------------------------------------------------

@@ -352,3 +352,21 @@ def test_a_quality_manager_has_no_fault_form_and_moves_no_work_order(clock_at, o
     work_order.refresh_from_db()
     assert work_order.status == TicketStatus.ACKNOWLEDGED
     assert work_order.sla_clock.state == "running"
+
+
+def test_a_new_ticket_asks_for_its_next_status_and_tells_its_story_in_chinese(
+        clock_at, people, home, now):
+    fault = report(now, home.broadband, people.agent)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(people.manager)
+    html = client.get(f"/console/work-orders/{fault.code}/").content.decode()
+    status_select = html.split('id="id_status"', 1)[1].split("</select>", 1)[0]
+    options = [part.split(">", 1)[1].split("<", 1)[0].strip()
+               for part in status_select.split("<option")[1:]]
+    # Nothing is chosen for the user: not 已拒绝, the first of the allowed statuses.
+    chosen = [part for part in status_select.split("<option")[1:] if "selected" in part]
+    assert options[0] == "请选择新状态" and len(chosen) <= 1
+    assert all('value=""' in part for part in chosen)
+    assert options[1] == "处理中" and options[-2:] == ["已拒绝", "已取消"]
+    timeline = html.split('id="timeline"', 1)[1]
+    assert "已受理" in timeline and "acknowledged" not in timeline

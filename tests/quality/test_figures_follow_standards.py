@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from telcodesk.core.models import AuditEntry
 from telcodesk.core.roles import Role
@@ -135,7 +136,8 @@ def test_a_vip_repair_late_for_its_promise_is_timely_for_the_regulator(org, shop
     assert (clock.counted_duration, clock.timely, clock.breached) == (D(20), False, True)
     # For the regulator's 障碍修复及时率: 20 h within the urban 24 h.
     assert (clock.indicator_duration, clock.indicator_timely) == (D(20), True)
-    story = "\n".join(explain(clock, now=at("2025-11-05 00:00")))
+    with translation.override("en"):
+        story = "\n".join(explain(clock, now=at("2025-11-05 00:00")))
     assert "counted duration 20 h of 8 h: NOT timely" in story
     assert "for the indicators: 20 h of the regulator's 24 h" in story
     table = indicator_report(period=H2, breakdowns=False, months=False).table

@@ -47,7 +47,7 @@ def test_the_explanation_of_one_record(operator, manager):
     page = browser(manager).get(f"/console/quality/clocks/{clock.pk}/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "customer_line" in text and "excluded: 24 h not counted" in text
+    assert "Customer-maintained line" in text and "excluded: 24 h not counted" in text
     assert "counted duration 6 h of 24 h: timely" in text
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from telcodesk.core.calendar import CalendarNotCovered
 from telcodesk.sla.errors import SlaError
@@ -185,12 +186,19 @@ def test_explain_tells_the_clocks_story(start, at):
     do_resume_clock(now=at(2025, 10, 9, 15), clock=clock)
     do_pause_clock(now=at(2025, 10, 10, 9), clock=clock, reason="awaiting_parts")
     do_stop_clock(now=at(2025, 10, 11, 11), clock=clock)
-    story = "\n".join(explain(clock_by_reference("WO000000001"), now=at(2025, 10, 12, 9)))
+    with translation.override("en"):
+        story = "\n".join(explain(clock_by_reference("WO000000001"), now=at(2025, 10, 12, 9)))
     assert "accepted 2025-09-30 10:00; limit 3 working days" in story
     assert "skipped 2025-10-01 – 2025-10-08: National Day" in story
     assert "counted 2025-10-11: adjusted working day" in story
-    assert "customer_absent" in story and "0.25 working days not counted" in story
-    assert "awaiting_parts" in story and "the clock kept running" in story
+    assert "Customer absent at the appointment" in story
+    assert "0.25 working days not counted" in story
+    assert "Waiting for parts" in story and "the clock kept running" in story
+    assert "customer_absent" not in story  # the reason's label, never its code
+    with translation.override("zh-hans"):
+        chinese = "\n".join(explain(clock_by_reference("WO000000001"), now=at(2025, 10, 12, 9)))
+    assert "计时时长 2.79 个工作日，时限 3 个工作日：及时" in chinese
+    assert "预约时间客户不在" in chinese and "customer_absent" not in chinese
     assert "due 2025-10-11 16:00" in story
     assert "stopped 2025-10-11 11:00" in story
     assert "counted duration 2.79 working days of 3 working days: timely" in story

@@ -34,3 +34,13 @@ def test_customer_search_by_phone(superuser_client, cast):
                                 {"q": "+8613812345678"}).content.decode()
     assert "C000000101" in html
     assert "C000000202" not in html
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_admin_says_telcodesk_not_django(client, make_staff, language):
+    client.force_login(make_staff("root", None, superuser=True))
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "telcodesk" in title and "Django" not in title
+    header = html.split('id="site-name"', 1)[1].split("</", 1)[0]
+    assert "telcodesk" in header and "Django" not in header

@@ -65,6 +65,11 @@ class OrgUnitForm(forms.ModelForm):
         return cleaned
 
 
+# The admin's window title and page header name the product, in every language
+# (Django's defaults say "Django site admin" / "Django 管理").
+admin.site.site_header = "telcodesk"
+admin.site.site_title = "telcodesk"
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
     form = OrgUnitForm

@@ -14,7 +14,8 @@ from telcodesk.core.services import FIRST_YEAR, LAST_YEAR, NoticeDay
 
 _DAY_LINE = re.compile(r"^(\S+)\s+(\S+)(?:\s+(.*))?$")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DAY_KINDS = {"holiday": False, "workday": True}
+# The kinds of day a line names: the English keywords, and the Chinese ones (放假, 上班).
+DAY_KINDS = {"holiday": False, "workday": True, "放假": False, "上班": True}
 MAX_CHECK_DAYS = 3650
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from telcodesk.core.models import Channel
 from telcodesk.notify.kinds import CATEGORY_LABELS, kind_choices
+from telcodesk.notify.reasons import Reason
+from telcodesk.notify.reasons import explain as explain_reason
 
 
 class MessageTemplate(models.Model):
@@ -123,6 +125,11 @@ class OutboxMessage(models.Model):
     @property
     def is_failure(self) -> bool:
         return self.state in FAILURE_STATES
+
+    @property
+    def reason_shown(self) -> Reason:
+        """The state's reason in the reader's language, the SMPP code apart (``reasons``)."""
+        return explain_reason(self.state_reason)
 
     @property
     def state_badge(self) -> str:

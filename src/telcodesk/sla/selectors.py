@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext
 
 from telcodesk.core.calendar import DayKind, load_calendar
 from telcodesk.core.clock import local, operator_zone
@@ -115,21 +116,41 @@ def _amount(value: float | Decimal, unit: str) -> str:
     return f"{text} {'h' if unit == computation.HOURS else 'working days'}"
 
 
+def _shown(value: float | Decimal, unit: str) -> str:
+    """An amount in the reader's language: "24 小时", "3 个工作日"."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    if unit == computation.HOURS:
+        return gettext("%(amount)s h") % {"amount": text}
+    return gettext("%(amount)s working days") % {"amount": text}
+
+
+def _label(choices: Any, value: str) -> str:
+    """The label of a vocabulary value; the value itself when it is not in it."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 def explain(clock: SlaClock, *, now: dt.datetime) -> list[str]:
     """The clock's story, one line per event: start, pauses, working-day skips, stop,
-    counted duration, timely or not."""
+    counted duration, timely or not; in the active language, with labels (never codes)."""
     unit = clock.limit_unit
     cal = load_calendar() if unit == computation.WORKING_DAYS else None
     standard = clock.standard
+    what = ", ".join((_label(Service, clock.service), _label(RequestKind, clock.kind),
+                      _label(StandardArea, clock.area), _label(Tier, clock.tier)))
     lines = [
-        f"{clock.subject_label} ({clock.service} {clock.kind}, {clock.area}, "
-        f"tier {clock.tier}, unit {clock.org_unit})",
-        f"accepted {_at(clock.accepted_at)}; limit {_amount(clock.limit_value, unit)} under "
-        f"standard #{clock.standard_id} \"{short_source(standard.source)}\"",
-        f"warning at {int(clock.warning_ratio * 100)}% of the limit: {_at(clock.warn_at)}",
+        gettext("%(request)s (%(what)s; unit %(unit)s)") % {
+            "request": clock.subject_label, "what": what, "unit": clock.org_unit},
+        gettext("accepted %(at)s; limit %(limit)s under standard #%(id)s (%(standard)s)") % {
+            "at": _at(clock.accepted_at), "limit": _shown(clock.limit_value, unit),
+            "id": clock.standard_id,
+            "standard": ", ".join((_label(Service, standard.service),
+                                   _label(RequestKind, standard.kind),
+                                   _label(StandardArea, standard.area)))},
+        gettext("warning at %(percent)s%% of the limit: %(at)s") % {
+            "percent": int(clock.warning_ratio * 100), "at": _at(clock.warn_at)},
     ]
     if unit == computation.HOURS:
-        lines.append("clock hours: nights, weekends and holidays count")
+        lines.append(gettext("clock hours: nights, weekends and holidays count"))
     end = clock.stopped_at or max(now, clock.due_at)
     if cal is not None:
         first = local(clock.accepted_at).date()
@@ -145,61 +166,79 @@ def explain(clock: SlaClock, *, now: dt.datetime) -> list[str]:
                 run_end = day - dt.timedelta(days=1)
                 span = (run_start.isoformat() if run_end == run_start
                         else f"{run_start.isoformat()} – {run_end.isoformat()}")
-                runs.append(f"skipped {span}: {run_name or 'weekend'} (not a working day)")
+                runs.append(gettext("skipped %(span)s: %(name)s (not a working day)") % {
+                    "span": span, "name": run_name or gettext("weekend")})
                 run_start = None
             if info is not None and info.kind == DayKind.ADJUSTED_WORKING:
-                runs.append(f"counted {day.isoformat()}: adjusted working day "
-                            f"{info.name}".rstrip())
+                runs.append((gettext("counted %(day)s: adjusted working day %(name)s") % {
+                    "day": day.isoformat(), "name": info.name}).rstrip())
             day += dt.timedelta(days=1)
         lines += runs
     excluded_total = 0.0
     for pause in clock.pauses.order_by("started_at", "id"):
-        label = PauseReason(pause.reason).label if pause.reason in PauseReason.values \
-            else pause.reason
-        until = _at(pause.ended_at) if pause.ended_at else "now (still paused)"
+        label = _label(PauseReason, pause.reason)
+        until = _at(pause.ended_at) if pause.ended_at else gettext("now (still paused)")
+        note = f" — {pause.note}" if pause.note else ""
         if pause.excluded:
             stop = pause.ended_at or (clock.stopped_at or now)
             hidden = computation.measure(pause.started_at, stop, unit, cal)
             excluded_total += hidden
-            lines.append(f"paused {_at(pause.started_at)} – {until}: {pause.reason} ({label}), "
-                         f"excluded: {_amount(hidden, unit)} not counted"
-                         + (f" — {pause.note}" if pause.note else ""))
+            lines.append(gettext("paused %(start)s – %(until)s: %(reason)s, excluded: "
+                                 "%(amount)s not counted") % {
+                "start": _at(pause.started_at), "until": until, "reason": label,
+                "amount": _shown(hidden, unit)} + note)
         else:
-            lines.append(f"paused {_at(pause.started_at)} – {until}: {pause.reason} ({label}), "
-                         "not excluded by the standard: the clock kept running"
-                         + (f" — {pause.note}" if pause.note else ""))
-    lines.append(f"due {_at(clock.due_at)}")
+            lines.append(gettext("paused %(start)s – %(until)s: %(reason)s, not excluded by "
+                                 "the standard: the clock kept running") % {
+                "start": _at(pause.started_at), "until": until, "reason": label} + note)
+    lines.append(gettext("due %(at)s") % {"at": _at(clock.due_at)})
     if clock.warning_claimed_at:
-        lines.append(f"warning sent {_at(clock.warning_claimed_at)}")
+        lines.append(gettext("warning sent %(at)s") % {"at": _at(clock.warning_claimed_at)})
     if clock.breach_claimed_at:
-        lines.append(f"breach recorded {_at(clock.breach_claimed_at)}")
+        lines.append(gettext("breach recorded %(at)s") % {"at": _at(clock.breach_claimed_at)})
     if clock.state == ClockState.STOPPED and clock.stopped_at is not None:
         counted_value = clock.counted_duration if clock.counted_duration is not None else 0
-        verdict = "timely" if clock.timely else "NOT timely (limit breached)"
-        lines.append(f"stopped {_at(clock.stopped_at)}")
-        lines.append(f"counted duration {_amount(counted_value, unit)} of "
-                     f"{_amount(clock.limit_value, unit)}: {verdict}")
+        verdict = gettext("timely") if clock.timely else gettext("NOT timely (limit breached)")
+        lines.append(gettext("stopped %(at)s") % {"at": _at(clock.stopped_at)})
+        lines.append(gettext("counted duration %(counted)s of %(limit)s: %(verdict)s") % {
+            "counted": _shown(counted_value, unit), "limit": _shown(clock.limit_value, unit),
+            "verdict": verdict})
         if (clock.indicator_limit_value is not None and clock.indicator_duration is not None
                 and clock.indicator_standard_id != clock.standard_id):
             judged_unit = clock.indicator_limit_unit or unit
-            lines.append(
-                f"for the indicators: {_amount(clock.indicator_duration, judged_unit)} of the "
-                f"regulator's {_amount(clock.indicator_limit_value, judged_unit)} "
-                f"(standard #{clock.indicator_standard_id}): "
-                f"{'timely' if clock.indicator_timely else 'NOT timely'}")
+            lines.append(gettext(
+                "for the indicators: %(counted)s of the regulator's %(limit)s "
+                "(standard #%(id)s): %(verdict)s") % {
+                "counted": _shown(clock.indicator_duration, judged_unit),
+                "limit": _shown(clock.indicator_limit_value, judged_unit),
+                "id": clock.indicator_standard_id,
+                "verdict": gettext("timely") if clock.indicator_timely
+                else gettext("NOT timely")})
     elif clock.state == ClockState.CANCELLED and clock.stopped_at is not None:
-        lines.append(f"cancelled {_at(clock.stopped_at)}: counts in no report")
+        lines.append(gettext("cancelled %(at)s: counts in no report") % {
+            "at": _at(clock.stopped_at)})
     else:
         intervals = [(p.started_at, p.ended_at or now)
                      for p in clock.pauses.filter(excluded=True)]
         so_far = computation.counted(accepted_at=clock.accepted_at, until=now, unit=unit,
                                      pauses=intervals, cal=cal)
         status = clock_status(clock, now=now)
-        lines.append(f"{status} at {_at(now)}: {_amount(so_far, unit)} counted of "
-                     f"{_amount(clock.limit_value, unit)}")
+        lines.append(gettext("%(status)s at %(at)s: %(counted)s counted of %(limit)s") % {
+            "status": _STATUS_WORDS[status](), "at": _at(now),
+            "counted": _shown(so_far, unit), "limit": _shown(clock.limit_value, unit)})
     if clock.reopened:
-        lines.append(f"reopened {clock.reopened} time(s)")
+        lines.append(gettext("reopened %(count)s time(s)") % {"count": clock.reopened})
     return lines
+
+
+# The words of ``clock_status`` in a story line.
+_STATUS_WORDS = {
+    "ok": lambda: gettext("running"),
+    "warning": lambda: gettext("near the limit"),
+    "breached": lambda: gettext("breached"),
+    "paused": lambda: gettext("paused"),
+    "stopped": lambda: gettext("stopped"),
+}
 
 
 def due_under_standard(*, service: str, kind: str, area: str, tier: str,

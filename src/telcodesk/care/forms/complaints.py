@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from telcodesk.care.models import (
     ComplaintCategory,
@@ -24,9 +23,6 @@ from telcodesk.core.models import User
 
 ANY = [("", _("Any"))]
 # How a survey answer reached us (``SurveyAnswer.channel``), for people.
-SURVEY_CHANNEL_LABELS = {"sms": pgettext_lazy("channel", "SMS"),
-                         "self_service": _("Self-service hall"),
-                         "console": _("By phone (recorded in the console)")}
 # What a survey answer given on the phone is recorded as (the SMS digits).
 PHONE_SURVEY_DIGITS = {Satisfaction.SATISFIED: "1", Satisfaction.FAIRLY_SATISFIED: "2",
                        Satisfaction.DISSATISFIED: "3"}

@@ -16,6 +16,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Who ended an answered call, as recorded by the call-log readers.
+_ENDED_BY = {"caller": _("the caller"), "agent": _("the agent"),
+             "transfer": _("a transfer")}
+
 __all__ = ["CallImportReject", "CallImportRun", "CallLogFormat", "CallLogSource",
            "CallOutcome", "HotlineCall"]
 
@@ -175,3 +179,8 @@ class HotlineCall(models.Model):
             self.call_outcome = self.outcome
             self.call_wait_seconds = self.wait_seconds
         super().save(*args, **kwargs)
+
+    @property
+    def ended_by_label(self) -> str:
+        """Who ended the call, in the reader's language (``calllogs.records.BY_*``)."""
+        return str(_ENDED_BY.get(self.ended_by, self.ended_by))

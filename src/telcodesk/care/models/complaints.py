@@ -17,7 +17,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-__all__ = ["COMPLAINT_CODE_PREFIX", "Complaint", "ComplaintCategory", "ComplaintChannel",
+__all__ = ["COMPLAINT_CODE_PREFIX", "SURVEY_CHANNEL_LABELS", "Complaint", "ComplaintCategory",
+           "ComplaintChannel",
            "ComplaintEvent", "ComplaintEventKind", "ComplaintState", "Satisfaction",
            "SurveyAnswer", "SurveyAnswerStatus"]
 
@@ -197,6 +198,12 @@ class ComplaintEvent(models.Model):
         return f"{self.complaint_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"
 
 
+# The channels a survey answer comes in by, as people read them.
+SURVEY_CHANNEL_LABELS = {"sms": pgettext_lazy("channel", "SMS"),
+                         "self_service": _("Self-service hall"),
+                         "console": _("By phone (recorded in the console)")}
+
+
 class SurveyAnswerStatus(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("survey answer", "Accepted")
     NOT_UNDERSTOOD = "not_understood", _("Not understood")
@@ -222,3 +229,8 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.raw_text[:20]}"
+
+    @property
+    def channel_label(self) -> str:
+        """The channel the answer came by, in the reader's language."""
+        return str(SURVEY_CHANNEL_LABELS.get(self.channel, self.channel))

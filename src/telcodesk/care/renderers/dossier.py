@@ -21,8 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from telcodesk.care.forms.complaints import SURVEY_CHANNEL_LABELS
-from telcodesk.care.models import Complaint
+from telcodesk.care.models import SURVEY_CHANNEL_LABELS, Complaint
 from telcodesk.care.selectors.complaints import ComplaintDossier, complaint_dossier
 from telcodesk.core import phone
 from telcodesk.core.clock import local

@@ -30,6 +30,7 @@ from django.db.models import Q
 from telcodesk.care import permissions
 from telcodesk.care.errors import CareError, CareErrorCode
 from telcodesk.care.models import (
+    SURVEY_CHANNEL_LABELS,
     Complaint,
     ComplaintEventKind,
     ComplaintState,
@@ -102,7 +103,9 @@ def do_answer_survey(*, now: dt.datetime, complaint: Complaint, raw_text: str, c
         complaint_services._touch(locked, now, "satisfaction", "satisfaction_at")
         complaint_services._event(now=now, complaint=locked,
                                   kind=ComplaintEventKind.SURVEY_ANSWERED, actor=actor,
-                                  text=f"{Satisfaction(value).label} ({channel}: {raw[:60]})")
+                                  text=f"{Satisfaction(value).label} "
+                                       f"({SURVEY_CHANNEL_LABELS.get(channel, channel)}: "
+                                       f"{raw[:60]})")
         complaint_services._audit(now=now, actor=actor, channel=audit_channel,
                                   action="complaint.survey", complaint=locked,
                                   summary=f"{value} via {channel}")

@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from telcodesk.care import permissions
-from telcodesk.care.forms.complaints import SURVEY_CHANNEL_LABELS
+from telcodesk.care.models import SURVEY_CHANNEL_LABELS
 from telcodesk.care.selectors import complaints as selectors
 
 register = template.Library()

@@ -106,7 +106,8 @@ class StatusForm(forms.Form):
         if allowed is not None:
             status_field = self.fields["status"]
             assert isinstance(status_field, forms.ChoiceField)
-            status_field.choices = allowed
+            # Nothing chosen until the user chooses: never a refusal by default.
+            status_field.choices = [("", _("Choose the new status")), *allowed]
 
 
 class PauseForm(forms.Form):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from telcodesk.core.models import OrgUnit, User
 from telcodesk.core.selectors import scope_q
@@ -21,6 +22,8 @@ from telcodesk.orders.errors import RecordNotFound
 from telcodesk.orders.models import (
     Attachment,
     ChecklistStep,
+    EventKind,
+    StepResult,
     Team,
     TicketStatus,
     WorkOrder,
@@ -28,7 +31,7 @@ from telcodesk.orders.models import (
 )
 from telcodesk.orders.workflow.checklists import Step, checklist_for
 from telcodesk.orders.workflow.state_machines import TICKET_OPEN
-from telcodesk.sla.selectors import clock_status, time_left
+from telcodesk.sla.selectors import clock_status, pause_reason_choices, time_left
 
 # ``status`` filter values of the queue besides the TMF621 statuses.
 QUEUE_STATUS_FILTERS = ("open", "warning", "breached", "paused")
@@ -186,10 +189,69 @@ def queue_entries(work_orders: list[WorkOrder], *, now: dt.datetime) -> list[Que
     return entries
 
 
-def timeline(work_order: WorkOrder) -> list[WorkOrderEvent]:
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a work order as a person reads it: statuses, checklist steps, pause
+    reasons and the system by their labels in the reader's language, never their codes."""
+
+    event: WorkOrderEvent
+    from_status: str
+    to_status: str
+    reason: str
+    actor: str
+
+
+def _status_label(value: str) -> str:
+    return str(TicketStatus(value).label) if value in TicketStatus.values else value
+
+
+# Reasons the services record themselves (not typed by a person), as people read them.
+_SYSTEM_REASONS = {
+    "awaiting the subscriber's confirmation": gettext_lazy(
+        "Waiting for the subscriber's confirmation"),
+    "awaiting the customer's signature": gettext_lazy("Waiting for the customer's signature"),
+    "not confirmed": gettext_lazy("Not confirmed in time"),
+    "confirmed by the subscriber": gettext_lazy("Confirmed by the subscriber"),
+    "reconnection": gettext_lazy("Reconnection"),
+}
+_IMPORTED = "imported history"  # orders.services.history.IMPORTED, then the legacy id
+
+
+def reason_label(reason: str) -> str:
+    """A recorded reason as a person reads it: a pause reason's code or a reason the
+    services write becomes its label; a reason typed by a person stays as typed."""
+    labels = {value: str(label) for value, label in pause_reason_choices()}
+    if reason in labels:
+        return labels[reason]
+    if reason in _SYSTEM_REASONS:
+        return str(_SYSTEM_REASONS[reason])
+    if reason == _IMPORTED or reason.startswith(f"{_IMPORTED} "):
+        legacy = reason[len(_IMPORTED):].strip()
+        return (gettext("Imported from the history (old number %(id)s)") % {"id": legacy}
+                if legacy else gettext("Imported from the history"))
+    return reason
+
+
+def _event_reason(event: WorkOrderEvent, steps: dict[str, str]) -> str:
+    if event.kind == EventKind.CHECKLIST_STEP and ": " in event.reason:
+        code, result = event.reason.split(": ", 1)  # as the service records it
+        step = steps.get(code, code)
+        shown = str(StepResult(result).label) if result in StepResult.values else result
+        return f"{step}: {shown}"
+    return reason_label(event.reason)
+
+
+def timeline(work_order: WorkOrder) -> list[TimelineEntry]:
     """Every event of the work order, oldest first (the caller fetched it scoped)."""
-    return list(WorkOrderEvent.objects.filter(work_order=work_order)
-                .select_related("actor").order_by("at", "id"))
+    events = (WorkOrderEvent.objects.filter(work_order=work_order)
+              .select_related("actor").order_by("at", "id"))
+    steps = {step.code: str(step.label)
+             for step in checklist_for(kind=work_order.kind, service=work_order.service)}
+    return [TimelineEntry(
+        event=event, from_status=_status_label(event.from_status),
+        to_status=_status_label(event.to_status), reason=_event_reason(event, steps),
+        actor=(gettext("System") if event.actor_id is None and event.actor_label == "system"
+               else event.actor_label)) for event in events]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from telcodesk.orders.models import (
     OrderState,
 )
 from telcodesk.orders.selectors import product_orders as selectors
+from telcodesk.orders.selectors import work_orders as work_order_selectors
 from telcodesk.orders.services import product_orders as services
 from telcodesk.orders.views._common import _viewer, describe_time_left
 
@@ -71,6 +72,8 @@ def _order_context(request: HttpRequest, order: Any, **forms: Any) -> dict[str, 
     may_change = permissions.may_change_orders(_viewer(request))
     return {
         "order": order,
+        "state_reason": work_order_selectors.reason_label(order.state_reason),
+        "cancellation_reason": work_order_selectors.reason_label(order.cancellation_reason),
         "items": list(order.items.all()),
         "work_orders": list(order.work_orders.all()),
         "awaiting": awaiting,

@@ -169,7 +169,11 @@ def _checklist(work_order: WorkOrder) -> list[dict[str, Any]]:
 def _status_choices(work_order: WorkOrder) -> list[tuple[str, str]]:
     allowed = TICKET_TRANSITIONS.get(work_order.status, frozenset())
     labels = dict(TicketStatus.choices)
-    return [(value, str(labels[value])) for value in TicketStatus.values if value in allowed]
+    # The usual next steps first, the refusals last.
+    order = (TicketStatus.IN_PROGRESS, TicketStatus.PENDING, TicketStatus.HELD,
+             TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.ACKNOWLEDGED,
+             TicketStatus.REJECTED, TicketStatus.CANCELLED)
+    return [(value, str(labels[value])) for value in order if value in allowed]
 
 
 def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
@@ -191,6 +195,7 @@ def _work_order_context(request: HttpRequest, work_order: WorkOrder, *,
         "row": queue_row(work_order, now=now),
         "story": story,
         "timeline": selectors.timeline(work_order),
+        "status_reason": selectors.reason_label(work_order.status_reason),
         "checklist": _checklist(work_order),
         "attachments": selectors.attachments_of(work_order),
         "is_open": is_open,

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from telcodesk.quality.errors import QualityError, QualityErrorCode
 
 _HALF = re.compile(r"^(\d{4})H([12])$")
@@ -108,14 +110,17 @@ def parse_period(text: str) -> Period:
         try:
             first, last = dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2])
         except ValueError as exc:
-            raise QualityError(QualityErrorCode.INVALID, f"{raw!r}: {exc}") from None
+            raise QualityError(QualityErrorCode.INVALID,
+                               gettext("%(period)s: not a date written YYYY-MM-DD")
+                               % {"period": repr(raw)}) from exc
         if last < first:
             raise QualityError(QualityErrorCode.INVALID,
-                               f"{raw!r}: the last day comes before the first")
+                               gettext("%(period)s: the last day comes before the first")
+                               % {"period": repr(raw)})
         return Period("custom", first, last + dt.timedelta(days=1))
     raise QualityError(QualityErrorCode.INVALID,
-                       f"unknown period {raw!r}: use 2026H2, 2026Q3, 2026-07 or "
-                       "2026-07-01..2026-09-30")
+                       gettext("unknown period %(period)s: use 2026H2, 2026Q3, 2026-07 or "
+                               "2026-07-01..2026-09-30") % {"period": repr(raw)})
 
 
 def last_complete_half(today: dt.date) -> Period:
