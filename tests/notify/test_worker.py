@@ -44,15 +44,13 @@ print(json.dumps({"states": {r["state"]: r["n"] for r in rows},
 
 
 def lines(sink: Path) -> list[dict]:
+    """The sink's complete lines: workers may be writing the last one (a read can end in
+    the middle of a line, even of a character), which counts once its newline is there."""
     if not sink.exists():
         return []
-    out = []
-    for line in sink.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-    return out
+    written = sink.read_bytes()
+    complete = written[:written.rfind(b"\n") + 1].decode("utf-8")
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
 
 
 def report(run_cli) -> dict:
